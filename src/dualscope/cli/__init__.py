@@ -1,0 +1,83 @@
+"""The `dualscope` command line: a thin shell over the library.
+
+Each command module registers its commands on :data:`app`; a command parses options, calls one
+library function and renders the result. User mistakes (:class:`DualscopeError`) end in one line
+on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from dualscope import __version__
+from dualscope.cli.common import err_console
+from dualscope.errors import DualscopeError
+
+app = typer.Typer(
+    name="dualscope",
+    help=(
+        "Show an organisation its exposure to China's military-civil fusion: research "
+        "co-publications with military-linked institutions, and devices or purchases from "
+        "watched surveillance vendors, with evidence a reader can check."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dualscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """dualscope: research-security screening with evidence."""
+
+
+# Command modules register themselves on `app` when imported (order = order in --help).
+from dualscope.cli import (  # noqa: E402
+    classify_cmd,
+    devices_cmd,
+    match_cmd,
+    report_cmd,
+    screen_cmd,
+    watchlist_cmd,
+)
+
+for _module in (watchlist_cmd, match_cmd, screen_cmd, classify_cmd, report_cmd, devices_cmd):
+    _module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning user errors into one clear line."""
+    try:
+        app(standalone_mode=False)
+    except DualscopeError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/]: nothing was half-written; rerun to continue.")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,23 @@
+"""The curated watchlist of military-linked Chinese institutions."""
+
+from dualscope.watchlist.model import (
+    Alias,
+    Category,
+    Entity,
+    Identifier,
+    ListMembership,
+    Source,
+    Subunit,
+    Watchlist,
+)
+
+__all__ = [
+    "Alias",
+    "Category",
+    "Entity",
+    "Identifier",
+    "ListMembership",
+    "Source",
+    "Subunit",
+    "Watchlist",
+]
