@@ -42,7 +42,25 @@ CREATE TABLE IF NOT EXISTS ingested_files (
     records_read BIGINT,
     records_loaded BIGINT,
     records_skipped BIGINT,
-    ingested_at TIMESTAMP
+    ingested_at TIMESTAMP,
+    records_replaced BIGINT,          -- older copies of a work replaced by this file
+    records_stale BIGINT,             -- records ignored: the store already had a newer copy
+    skipped_reasons JSON,             -- {"reason": count, ...}
+    kind VARCHAR                      -- jsonl | api_page | json_array | <export format>
+)
+"""
+
+# Resumable API harvests: one row per query (the canonical filter string); the next cursor is
+# written in the same transaction as the page's works, so a killed fetch resumes exactly.
+CREATE_FETCH_STATE = """
+CREATE TABLE IF NOT EXISTS fetch_state (
+    query VARCHAR PRIMARY KEY,        -- canonical filter string sent to /works
+    next_cursor VARCHAR,              -- NULL once the query is complete
+    done BOOLEAN,
+    pages BIGINT,
+    works BIGINT,
+    total BIGINT,                     -- meta.count reported by the API
+    updated_at TIMESTAMP
 )
 """
 
@@ -114,6 +132,7 @@ CREATE TABLE IF NOT EXISTS screen_areas (
 ALL_TABLES = (
     CREATE_WORKS,
     CREATE_INGESTED_FILES,
+    CREATE_FETCH_STATE,
     CREATE_SCREEN_META,
     CREATE_SCREEN_WORKS,
     CREATE_SCREEN_MATCHES,

@@ -1,0 +1,62 @@
+"""Opening the DuckDB store: one function that creates the tables and sets sane limits.
+
+DuckDB runs the heavy work (JSON parsing, the screening scan) out of Python. Its memory limit is
+kept well below the 1.5 GB budget so a million-work corpus spills to disk instead of growing;
+threads follow the machine unless ``DUALSCOPE_THREADS`` would be added later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from dualscope.errors import DualscopeError
+from dualscope.store.schema import ALL_TABLES
+
+# DuckDB's own budget; the Python side of screening stays small (distinct strings only).
+MEMORY_LIMIT = "1GB"
+
+
+def open_store(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating when needed) the store at ``path`` with every table of the contract."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DualscopeError(
+            f"{path}: no such store", hint="run `dualscope ingest FILE --db ...` first"
+        )
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise DualscopeError(
+            f"{path}: cannot open the store ({exc})",
+            hint="is another dualscope process using it?",
+        ) from exc
+    except duckdb.Error as exc:
+        raise DualscopeError(f"{path}: not a DuckDB store ({exc})") from exc
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    if not read_only:
+        for ddl in ALL_TABLES:
+            con.execute(ddl)
+        _migrate(con)
+    return con
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Add columns introduced after a store was created (stores made by earlier versions)."""
+    have = {
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'ingested_files'"
+        ).fetchall()
+    }
+    for column, kind in (
+        ("records_replaced", "BIGINT"),
+        ("records_stale", "BIGINT"),
+        ("skipped_reasons", "JSON"),
+        ("kind", "VARCHAR"),
+    ):
+        if column not in have:
+            con.execute(f"ALTER TABLE ingested_files ADD COLUMN {column} {kind}")

@@ -1,0 +1,525 @@
+"""Load works into the store: one transaction per file, newest ``updated_date`` wins.
+
+Design (see docs/screening.md):
+
+1. **Fast path.** DuckDB's ``read_json`` parses the whole file (gzip by content, streaming) into a
+   staging table with an explicit schema of the fields we use. Cheap SQL checks catch what the
+   reader lets through (missing ids, a year given as text, enormous fields).
+2. **Slow path**, only for a file the fast path rejects: a streaming Python pass validates every
+   line, counts and reports the bad ones by line number, writes the good ones to a temporary
+   JSON Lines file, and the fast path loads that instead. The result is the same as if the bad
+   lines had never been in the file.
+3. **Merge** the staged rows into ``works`` (``INSERT ... ON CONFLICT DO UPDATE`` only where the
+   incoming ``updated_date`` is at least as new), and record the file with its SHA-256 in
+   ``ingested_files``: all in the one transaction, so a kill at any moment leaves the store as it
+   was before that file and a rerun skips files already loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dualscope.errors import DualscopeError, InputError
+from dualscope.sources.openalex import (
+    SkipLog,
+    check_work,
+    iter_document_works,
+    iter_valid_lines,
+    sniff_kind,
+)
+from dualscope.store.schema import AUTHORSHIP_TYPE
+
+Warn = Callable[[str], None]
+
+# What we read from each JSON line. publication_year stays JSON so a year given as text is caught
+# and reported instead of silently cast; raw_affiliation_string (singular) is the pre-2023 schema.
+_READ_AUTHORSHIP = AUTHORSHIP_TYPE.replace(
+    "raw_affiliation_strings VARCHAR[]",
+    "raw_affiliation_strings VARCHAR[],\n    raw_affiliation_string VARCHAR",
+)
+READ_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR",
+    "doi": "VARCHAR",
+    "title": "VARCHAR",
+    "display_name": "VARCHAR",
+    "publication_year": "JSON",
+    "updated_date": "VARCHAR",
+    "abstract_inverted_index": "JSON",
+    "keywords": "STRUCT(display_name VARCHAR)[]",
+    "topics": "STRUCT(id VARCHAR, display_name VARCHAR, score DOUBLE)[]",
+    "authorships": f"{_READ_AUTHORSHIP}[]",
+}
+FIELD_LIMIT = 20_000  # same limit as sources.openalex.MAX_FIELD_CHARS
+
+STAGE_FROM_JSON = """
+CREATE OR REPLACE TABLE _ingest_stage AS
+SELECT * FROM read_json(
+    $path, format = 'newline_delimited', columns = $columns,
+    maximum_object_size = 16777216, compression = 'auto_detect'
+)
+"""
+
+# Problems the JSON reader lets through; any hit sends the file down the line-numbered path.
+STAGE_PROBLEMS = f"""
+SELECT
+    count(*) FILTER (WHERE id IS NULL OR trim(id) = '') AS missing_id,
+    count(*) FILTER (
+        WHERE publication_year IS NOT NULL
+          AND json_type(publication_year) NOT IN ('BIGINT', 'UBIGINT', 'NULL')
+    ) AS bad_year,
+    count(*) FILTER (
+        WHERE length(title) > {FIELD_LIMIT} OR length(display_name) > {FIELD_LIMIT}
+           OR length(doi) > {FIELD_LIMIT}
+           OR list_max(list_transform(authorships,
+                lambda a: list_max(list_transform(a.raw_affiliation_strings, lambda s: length(s)))))
+              > {FIELD_LIMIT}
+    ) AS too_large,
+    count(*) AS n
+FROM _ingest_stage
+"""  # noqa: S608 (only module constants are interpolated)
+
+# Staged rows in the `works` shape, one per work id (the newest updated_date; on a tie the later
+# line of the file, as in the OpenAlex snapshot).
+STAGED_WORKS = """
+SELECT
+    regexp_replace(trim(id), '^https?://openalex\\.org/', '') AS work_id,
+    nullif(lower(regexp_replace(trim(doi), '^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')
+        AS doi,
+    coalesce(title, display_name) AS title,
+    CAST(publication_year AS INTEGER) AS publication_year,
+    updated_date,
+    abstract_inverted_index,
+    list_filter(list_transform(keywords, lambda k: k.display_name), lambda k: k IS NOT NULL)
+        AS keywords,
+    topics,
+    list_transform(authorships, lambda a: struct_pack(
+        author_position := a.author_position,
+        author := a.author,
+        institutions := a.institutions,
+        countries := a.countries,
+        raw_affiliation_strings := CASE
+            WHEN len(coalesce(a.raw_affiliation_strings, [])) > 0 THEN a.raw_affiliation_strings
+            WHEN a.raw_affiliation_string IS NOT NULL AND trim(a.raw_affiliation_string) <> ''
+                THEN [a.raw_affiliation_string]
+            ELSE [] END
+    )) AS authorships,
+    $source AS source,
+    $source_file AS source_file
+FROM _ingest_stage
+QUALIFY row_number() OVER (
+    PARTITION BY regexp_replace(trim(id), '^https?://openalex\\.org/', '')
+    ORDER BY updated_date DESC NULLS LAST, rowid DESC
+) = 1
+"""
+
+COUNT_EXISTING = f"""
+WITH s AS ({STAGED_WORKS})
+SELECT
+    count(*) FILTER (WHERE coalesce(s.updated_date, '') >= coalesce(w.updated_date, '')),
+    count(*) FILTER (WHERE coalesce(s.updated_date, '') < coalesce(w.updated_date, '')),
+    (SELECT count(*) FROM s)
+FROM s JOIN works w USING (work_id)
+"""  # noqa: S608
+
+MERGE_STAGED = f"""
+INSERT INTO works
+SELECT * FROM ({STAGED_WORKS})
+ON CONFLICT (work_id) DO UPDATE SET
+    doi = excluded.doi, title = excluded.title, publication_year = excluded.publication_year,
+    updated_date = excluded.updated_date,
+    abstract_inverted_index = excluded.abstract_inverted_index, keywords = excluded.keywords,
+    topics = excluded.topics, authorships = excluded.authorships, source = excluded.source,
+    source_file = excluded.source_file
+WHERE coalesce(excluded.updated_date, '') >= coalesce(works.updated_date, '')
+"""  # noqa: S608
+
+RECORD_FILE = """
+INSERT OR REPLACE INTO ingested_files
+    (path, sha256, records_read, records_loaded, records_skipped, ingested_at,
+     records_replaced, records_stale, skipped_reasons, kind)
+VALUES ($path, $sha256, $read, $loaded, $skipped, now(), $replaced, $stale, $reasons, $kind)
+"""
+
+OPENALEX_PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.ndjson", "*.ndjson.gz", "*.json", "part_*.gz")
+EXPORT_SUFFIXES = (".txt", ".csv", ".tsv", ".tab", ".ciw", ".xlsx")
+# Errors caused by the data (a bad line, a broken gzip); anything else is a bug and propagates.
+_DATA_ERRORS = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException)
+_LINE_IN_ERROR = re.compile(r"\bline (\d+)")
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    path: Path
+    kind: str
+    status: str  # loaded | unchanged | empty
+    records_read: int = 0
+    loaded: int = 0  # distinct works written (new or replacing an older copy)
+    replaced: int = 0  # older copies in the store replaced
+    stale: int = 0  # records ignored: the store already had a newer copy
+    duplicates_in_file: int = 0  # same id twice in this file; the newest kept
+    skips: SkipLog | None = None
+
+    @property
+    def skipped(self) -> int:
+        return self.skips.total if self.skips else 0
+
+
+@dataclass
+class IngestReport:
+    """Totals of one `ingest` run, as printed and written into summary.json."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(f, name)) for f in self.files)
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        reasons: dict[str, int] = {}
+        for result in self.files:
+            for reason, count in (result.skips.counts if result.skips else {}).items():
+                reasons[reason] = reasons.get(reason, 0) + count
+        return reasons
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": len(self.files),
+            "files_unchanged": sum(f.status == "unchanged" for f in self.files),
+            "files_empty": sum(f.status == "empty" for f in self.files),
+            "records_read": self.total("records_read"),
+            "records_loaded": self.total("loaded"),
+            "duplicates_replaced": self.total("replaced") + self.total("duplicates_in_file"),
+            "records_stale": self.total("stale"),
+            "records_skipped": {
+                "total": self.total("skipped"),
+                "by_reason": self.skipped_by_reason(),
+            },
+        }
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders into the input files they hold; refuse paths with nothing to read."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            matches = sorted(
+                {p for pattern in OPENALEX_PATTERNS for p in path.rglob(pattern) if p.is_file()}
+                | {
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.name.lower().endswith(EXPORT_SUFFIXES)
+                }
+            )
+            matches = [p for p in matches if not p.name.startswith(".")]
+            if not matches:
+                raise InputError(
+                    path,
+                    "folder holds no input files",
+                    hint="expected *.jsonl, *.jsonl.gz, *.json, part_*.gz or export files",
+                )
+            found.extend(matches)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(path, "no such file or folder")
+    return found
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest_paths(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    *,
+    strict: bool = False,
+    warn: Warn | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Ingest every file under ``paths`` (each atomically) and return the totals."""
+    report = IngestReport()
+    for path in discover(paths):
+        if progress:
+            progress(path)
+        report.files.append(ingest_file(con, path, strict=strict, warn=warn))
+    return report
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    strict: bool = False,
+    warn: Warn | None = None,
+) -> FileResult:
+    """Load one file into ``works`` in one transaction; a file already loaded changes nothing."""
+    path = Path(path)
+    digest = sha256_of(path)
+    seen = con.execute(
+        "SELECT path FROM ingested_files WHERE sha256 = $sha", {"sha": digest}
+    ).fetchone()
+    if seen is not None:
+        return FileResult(path, kind="", status="unchanged")
+    skips = SkipLog(path, strict=strict)
+    kind, source = _classify(path)
+    with tempfile.TemporaryDirectory(prefix="dualscope-ingest-") as tmp:
+        result = _load(con, path, kind, source, digest, skips, Path(tmp))
+    if warn:
+        for line, message in skips.examples:
+            where = f"{path}, line {line}" if line is not None else str(path)
+            warn(f"{where}: skipped: {message}")
+        if skips.total > len(skips.examples):
+            warn(f"{path}: {skips.total - len(skips.examples)} more records skipped")
+        if result.status == "empty":
+            warn(f"{path}: no records in this file")
+    return result
+
+
+def _classify(path: Path) -> tuple[str, str]:
+    """(kind, source) of ``path``: JSON Lines, a JSON document, or an export format."""
+    kind = sniff_kind(path)
+    if kind == "jsonl":
+        return "jsonl", "openalex"
+    if kind == "json_document":
+        return "api_page", "openalex_api"
+    fmt = _export_format(path)
+    if fmt is None:
+        raise InputError(
+            path,
+            "not a recognised input (OpenAlex JSON Lines, API page, or WoS/Scopus/Dimensions/"
+            "Lens/OpenAlex CSV export)",
+            hint="check the file, or convert it to OpenAlex JSON Lines",
+        )
+    return fmt, fmt
+
+
+def _export_format(path: Path) -> str | None:
+    from dualscope.sources.exports import detect_format
+
+    fmt: str | None = detect_format(path)
+    return fmt
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    source: str,
+    digest: str,
+    skips: SkipLog,
+    tmp: Path,
+) -> FileResult:
+    if kind == "jsonl":
+        result = _try_fast(con, path, path, kind, source, digest, skips)
+        if result is not None:
+            return result
+        lines: Iterable[tuple[int, bytes]] = iter_valid_lines(path, skips)
+    elif kind == "api_page":
+        lines = iter_document_works(path, skips)
+    else:
+        lines = _export_lines(path, kind, skips)
+    staged = tmp / "stage.jsonl"
+    line_numbers = _write_lines(staged, lines)
+    return _load_validated(con, path, staged, line_numbers, kind, source, digest, skips)
+
+
+def _write_lines(target: Path, lines: Iterable[tuple[int, bytes]]) -> list[int]:
+    """Write the good lines to ``target``; return their original line numbers in order."""
+    numbers: list[int] = []
+    with open(target, "wb") as out:
+        for number, line in lines:
+            out.write(line)
+            out.write(b"\n")
+            numbers.append(number)
+    return numbers
+
+
+def _try_fast(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    read_path: Path,
+    kind: str,
+    source: str,
+    digest: str,
+    skips: SkipLog,
+) -> FileResult | None:
+    """Load ``read_path`` in one transaction when it is clean; ``None`` when it is not."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(STAGE_FROM_JSON, {"path": str(read_path), "columns": READ_COLUMNS})
+        row = con.execute(STAGE_PROBLEMS).fetchone()
+        assert row is not None
+        if row[0] or row[1] or row[2]:
+            con.execute("ROLLBACK")
+            return None
+        result = _merge(con, path, kind, source, digest, skips, records=int(row[3]))
+        con.execute("COMMIT")
+        return result
+    except _DATA_ERRORS:
+        con.execute("ROLLBACK")
+        return None
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _load_validated(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    staged: Path,
+    line_numbers: list[int],
+    kind: str,
+    source: str,
+    digest: str,
+    skips: SkipLog,
+) -> FileResult:
+    """Load the validated lines; should DuckDB still refuse one, skip it by its line and retry."""
+    for _attempt in range(50):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(STAGE_FROM_JSON, {"path": str(staged), "columns": READ_COLUMNS})
+            result = _merge(con, path, kind, source, digest, skips, records=len(line_numbers))
+            con.execute("COMMIT")
+            return result
+        except _DATA_ERRORS as exc:
+            con.execute("ROLLBACK")
+            match = _LINE_IN_ERROR.search(str(exc))
+            if not match or not 0 < int(match.group(1)) <= len(line_numbers):
+                raise InputError(path, f"cannot be loaded: {exc}") from exc
+            bad = int(match.group(1))
+            skips.add(line_numbers[bad - 1], "rejected by the JSON reader", str(exc).split("\n")[0])
+            _drop_line(staged, bad)
+            del line_numbers[bad - 1]
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    raise InputError(path, "too many records the JSON reader rejects", hint="check the file")
+
+
+def _drop_line(staged: Path, bad: int) -> None:
+    kept = staged.with_suffix(".next")
+    with open(staged, "rb") as src, open(kept, "wb") as dst:
+        for number, line in enumerate(src, start=1):
+            if number != bad:
+                dst.write(line)
+    kept.replace(staged)
+
+
+def _merge(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    source: str,
+    digest: str,
+    skips: SkipLog,
+    *,
+    records: int,
+) -> FileResult:
+    """Merge ``_ingest_stage`` into ``works`` and record the file (in the caller's transaction)."""
+    params = {"source": source, "source_file": str(path)}
+    replaced, stale, distinct = _existing_counts(con, params)
+    if records:
+        con.execute(MERGE_STAGED, params)
+    con.execute("DROP TABLE _ingest_stage")
+    result = FileResult(
+        path,
+        kind=kind,
+        status="loaded" if records else "empty",
+        records_read=records + skips.total,
+        loaded=distinct - stale,
+        replaced=replaced,
+        stale=stale,
+        duplicates_in_file=records - distinct,
+        skips=skips,
+    )
+    if result.status == "empty" and skips.strict:
+        raise InputError(path, "no records in this file", hint="run without --strict to skip it")
+    con.execute(
+        RECORD_FILE,
+        {
+            "path": str(path.resolve()),
+            "sha256": digest,
+            "read": result.records_read,
+            "loaded": result.loaded,
+            "skipped": skips.total,
+            "replaced": replaced,
+            "stale": stale,
+            "reasons": json.dumps(skips.counts),
+            "kind": kind,
+        },
+    )
+    return result
+
+
+def _existing_counts(
+    con: duckdb.DuckDBPyConnection, params: dict[str, str]
+) -> tuple[int, int, int]:
+    """(replaced, stale, distinct staged works) before the merge."""
+    distinct = con.execute(
+        "SELECT count(DISTINCT regexp_replace(trim(id), '^https?://openalex\\.org/', '')) "
+        "FROM _ingest_stage"
+    ).fetchone()
+    if not distinct or not distinct[0]:
+        return 0, 0, 0
+    row = con.execute(COUNT_EXISTING, params).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1]), int(distinct[0])
+
+
+def _export_lines(path: Path, fmt: str, skips: SkipLog) -> Iterator[tuple[int, bytes]]:
+    """Records of an export file (WoS, Scopus, ...) as OpenAlex-shaped JSON lines."""
+    from dualscope.sources.exports import SkippedRecord, read_export
+
+    try:
+        records = read_export(path, fmt, strict=skips.strict)
+        for index, record in enumerate(records, start=1):
+            if isinstance(record, SkippedRecord):
+                skips.add(record.line, record.reason)
+                continue
+            work = export_to_work(record)
+            reason = check_work(work)
+            line = record.get("line") or index
+            if reason:
+                skips.add(line, reason)
+                continue
+            yield int(line), json.dumps(work, ensure_ascii=False).encode("utf-8")
+    except DualscopeError:
+        raise
+    except (OSError, ValueError) as exc:
+        raise InputError(path, f"cannot read the {fmt} export: {exc}") from exc
+
+
+def export_to_work(record: dict[str, Any]) -> dict[str, Any]:
+    """An ExportRecord (OpenAlex work shape, plain-text abstract) as the JSON we ingest."""
+    keywords = [
+        k if isinstance(k, dict) else {"display_name": str(k)}
+        for k in (record.get("keywords") or [])
+    ]
+    abstract = record.get("abstract")
+    return {
+        "id": record.get("id"),
+        "doi": record.get("doi"),
+        "title": record.get("title"),
+        "publication_year": record.get("publication_year"),
+        "updated_date": record.get("updated_date"),
+        "abstract_inverted_index": {"text": abstract} if abstract else None,
+        "keywords": keywords,
+        "topics": [t for t in (record.get("topics") or []) if isinstance(t, dict)],
+        "authorships": record.get("authorships") or [],
+    }
