@@ -1,0 +1,228 @@
+"""What a report shows, read from the store into plain objects (no HTML here).
+
+:func:`load_report` runs the named queries of :mod:`dualscope.report.tables`, joins in the
+watchlist facts (list memberships, sources) when the watchlist loads, and applies
+pseudonymisation to every researcher name and every free-text field that may quote one. The
+HTML report and the web app render the same :class:`ReportData`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import duckdb
+
+from dualscope.report import tables
+from dualscope.report.pseudonym import Pseudonymiser, for_store
+from dualscope.report.watchlist_facts import EntityFacts, WatchlistFacts, watchlist_facts
+
+# Crossref's recommended DOI pattern (matches 74.4M of 74.9M DOIs); anything else gets no link.
+DOI_RE = re.compile(r"^10\.\d{4,9}/[-._;()/:a-z0-9]+$", re.IGNORECASE)
+MAX_WORKS_SHOWN = 5_000
+
+CAVEATS = (
+    "A co-publication is a public fact about a paper, not proof of wrongdoing, of a transfer of "
+    "sensitive knowledge, or of anyone's intent. Read the paper and its context before drawing "
+    "conclusions about people or institutions.",
+    "Coverage: the result is only as complete as the bibliographic data. OpenAlex assigns no "
+    "institution to a large share of affiliations (one 2024 study found institutions missing on "
+    "61.6% of journal articles up to 2022), and its institution matcher is imperfect; dualscope "
+    "therefore also matches the raw affiliation strings, but works without any affiliation text "
+    "cannot be found.",
+    "Matching limits: PLA institutions publish under cover names, unit numbers and abbreviations; "
+    "the watchlist holds known aliases, but an unknown alias is missed, and name matching can "
+    "confuse similar names (e.g. Beijing University of Technology vs Beijing Institute of "
+    "Technology). Every match below shows the rule and the text that matched so a reader can "
+    "check it.",
+    "Counting: a work with partners in two focus countries counts once in each country's row; "
+    "the headline figure counts each work once.",
+)
+
+
+def doi_url(doi: str | None) -> str | None:
+    """``https://doi.org/<doi>`` for a well-formed DOI, else ``None`` (no link is shown)."""
+    if not doi:
+        return None
+    doi = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "doi:"):
+        if doi.lower().startswith(prefix):
+            doi = doi[len(prefix) :]
+    if not DOI_RE.match(doi):
+        return None
+    return "https://doi.org/" + quote(doi, safe="/:;()._-")
+
+
+@dataclass
+class WorkView:
+    """One flagged work with its evidence, ready to render."""
+
+    work_id: str
+    title: str | None
+    year: int | None
+    doi: str | None
+    doi_url: str | None
+    entities: list[str]
+    categories: list[str]
+    partner_countries: list[str]
+    partner_institutions: list[str]
+    areas: list[str]
+    evidence: str | None
+    matches: list[dict[str, Any]] = field(default_factory=list)
+    partners: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows; rows are dicts keyed by the table's column names."""
+
+    summary: dict[str, Any]
+    headline: dict[str, int]
+    countries: list[dict[str, Any]]
+    years: list[dict[str, Any]]
+    areas: list[dict[str, Any]]
+    entities: list[dict[str, Any]]
+    institutions: list[dict[str, Any]]
+    institution_entities: list[dict[str, Any]]
+    researchers: list[dict[str, Any]]
+    works: list[WorkView]
+    works_total: int
+    watchlist: WatchlistFacts
+    pseudonymised: bool
+    caveats: tuple[str, ...] = CAVEATS
+
+
+def _rows(con: duckdb.DuckDBPyConnection, t: tables.Table) -> list[dict[str, Any]]:
+    header, rows = tables.fetch(con, t)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def read_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The ``summary`` object of the last screening run (empty when absent)."""
+    cur = con.cursor()
+    try:
+        row = cur.execute("SELECT value FROM screen_meta WHERE key = 'summary'").fetchone()
+    finally:
+        cur.close()
+    if not row or row[0] is None:
+        return {}
+    value = json.loads(row[0]) if isinstance(row[0], str) else row[0]
+    return value if isinstance(value, dict) else {}
+
+
+def pick(mapping: dict[str, Any], *keys: str, default: Any = None) -> Any:
+    """The first present key (summary field names differ slightly between versions)."""
+    for key in keys:
+        if mapping.get(key) is not None:
+            return mapping[key]
+        options = mapping.get("options")
+        if isinstance(options, dict) and options.get(key) is not None:
+            return options[key]
+    return default
+
+
+def _pseudonymise_rows(
+    rows: list[dict[str, Any]], pseudo: Pseudonymiser, text_fields: tuple[str, ...]
+) -> None:
+    for row in rows:
+        if "author_name" in row:
+            code = pseudo.code(row.get("author_id"), row.get("author_name"))
+            row["author_name"] = code
+            row["author_id"] = code
+        for name in text_fields:
+            if isinstance(row.get(name), str):
+                row[name] = pseudo.scrub(row[name])
+
+
+def _works(
+    con: duckdb.DuckDBPyConnection, pseudo: Pseudonymiser | None, limit: int
+) -> tuple[list[WorkView], int]:
+    works = _rows(con, tables.WORKS_TABLE)
+    total = len(works)
+    works = works[:limit]
+    ids = {w["work_id"] for w in works}
+    evidence = [r for r in _rows(con, tables.EVIDENCE_TABLE) if r["work_id"] in ids]
+    partners_sql = """SELECT work_id, author_index, author_name, author_id, institution_name,
+        country_code, basis FROM screen_partners ORDER BY work_id, author_index"""
+    partners = [r for r in _rows(con, tables.Table("p", partners_sql, "")) if r["work_id"] in ids]
+    if pseudo:
+        _pseudonymise_rows(evidence, pseudo, ("affiliation", "explanation"))
+        _pseudonymise_rows(partners, pseudo, ())
+    by_work: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in evidence:
+        by_work[row["work_id"]].append(row)
+    partners_by_work: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in partners:
+        partners_by_work[row["work_id"]].append(row)
+    views = []
+    for w in works:
+        text = pseudo.scrub(w["evidence"]) if pseudo else w["evidence"]
+        views.append(
+            WorkView(
+                work_id=w["work_id"],
+                title=w["title"],
+                year=w["year"],
+                doi=w["doi"],
+                doi_url=doi_url(w["doi"]),
+                entities=list(w["entities"] or []),
+                categories=list(w["categories"] or []),
+                partner_countries=list(w["partner_countries"] or []),
+                partner_institutions=list(w["partner_institutions"] or []),
+                areas=list(w["areas"] or []),
+                evidence=text,
+                matches=by_work.get(w["work_id"], []),
+                partners=partners_by_work.get(w["work_id"], []),
+            )
+        )
+    return views, total
+
+
+def load_report(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    pseudonymise: bool = False,
+    max_works: int = MAX_WORKS_SHOWN,
+    facts: WatchlistFacts | None = None,
+) -> ReportData:
+    """Read everything the report shows from the store ``con``."""
+    pseudo = for_store(con) if pseudonymise else None
+    summary = read_summary(con)
+    countries = _rows(con, tables.COUNTRIES_TABLE)
+    entities = _rows(con, tables.ENTITIES_TABLE)
+    institutions = _rows(con, tables.INSTITUTIONS_TABLE)
+    researchers = _rows(con, tables.RESEARCHERS_TABLE)
+    if pseudo:
+        _pseudonymise_rows(researchers, pseudo, ())
+    works, total = _works(con, pseudo, max_works)
+    facts = facts if facts is not None else watchlist_facts()
+    for row in entities:
+        info: EntityFacts | None = facts.entities.get(row["entity_id"])
+        row["lists"] = info.lists if info else []
+        row["name_zh"] = info.name_zh if info else None
+    headline = {
+        "works_flagged": total,
+        "works_read": int(pick(summary, "works_read", "records_read", default=0) or 0),
+        "countries": len(countries),
+        "entities": len(entities),
+        "institutions": len(institutions),
+        "researchers": len(researchers),
+    }
+    return ReportData(
+        summary=summary,
+        headline=headline,
+        countries=countries,
+        years=_rows(con, tables.YEARS_TABLE),
+        areas=_rows(con, tables.AREAS_TABLE),
+        entities=entities,
+        institutions=institutions,
+        institution_entities=_rows(con, tables.INSTITUTION_ENTITIES_TABLE),
+        researchers=researchers,
+        works=works,
+        works_total=total,
+        watchlist=facts,
+        pseudonymised=pseudonymise,
+    )

@@ -1,0 +1,143 @@
+"""The self-contained HTML report: one file, CSS/JS/SVG inline, nothing loaded from the network.
+
+Rendered by Jinja2 with autoescaping on for every template; data never passes through ``|safe``.
+The only markup inserted unescaped is our own: the bundled stylesheet and script, and SVG charts
+whose labels :mod:`dualscope.report.charts` escapes. A Content-Security-Policy meta tag forbids
+every network load (``default-src 'none'``) and allows exactly our inline script by its hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+from markupsafe import Markup
+
+from dualscope import __version__
+from dualscope.fsutil import atomic_file
+from dualscope.report import charts
+from dualscope.report.data import ReportData, load_report, pick
+from dualscope.report.watchlist_facts import WatchlistFacts
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the report templates (autoescape on for every file)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("dualscope.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def asset(name: str) -> str:
+    """A bundled static file (stylesheet, script) as text."""
+    return (resources.files("dualscope.report") / "templates" / name).read_text(encoding="utf-8")
+
+
+def script_hash(script: str) -> str:
+    """The CSP source expression allowing exactly this inline script."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def report_csp(script: str) -> str:
+    """No network loads at all; inline styles, our one script (by hash), SVG/data images."""
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src {script_hash(script)}; base-uri 'none'; form-action 'none'"
+    )
+
+
+def build_charts(data: ReportData) -> dict[str, Markup]:
+    """The SVG charts of the report (and the web dashboard)."""
+    return {
+        "countries": charts.bar_chart(
+            [(r["country_code"] or "?", r["works"]) for r in data.countries],
+            title="Flagged works per focus country",
+        ),
+        "years": charts.column_chart(
+            [(str(r["year"]) if r["year"] is not None else "n/a", r["works"]) for r in data.years],
+            title="Flagged works per publication year",
+        ),
+        "areas": charts.bar_chart(
+            [(r["area_id"] or "?", r["works"]) for r in data.areas],
+            title="Flagged works per technology area",
+        ),
+        "entities": charts.bar_chart(
+            [(r["entity_name"] or r["entity_id"], r["works"]) for r in data.entities],
+            title="Flagged works per watchlist entity",
+        ),
+    }
+
+
+def options_view(data: ReportData) -> dict[str, Any]:
+    """Run options and provenance for the methodology section, whatever the summary spelling."""
+    s = data.summary
+    return {
+        "categories": pick(s, "categories", default=[]),
+        "countries": pick(s, "countries", "focus_countries", default=[]),
+        "since": pick(s, "since", "year_from"),
+        "until": pick(s, "until", "year_to"),
+        "data_source": pick(s, "data_source", "source"),
+        "data_date": pick(s, "data_date", "snapshot_date", "date"),
+        "works_read": pick(s, "works_read", "records_read"),
+        "works_skipped": pick(s, "works_skipped", "records_skipped"),
+    }
+
+
+def _summary_items(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True))
+        for k, v in summary.items()
+    ]
+
+
+def render_report(data: ReportData) -> str:
+    """The report as one HTML string."""
+    js = asset("table.js")
+    version = data.watchlist.version or pick(data.summary, "watchlist_version")
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            data=data,
+            charts=build_charts(data),
+            options=options_view(data),
+            summary_items=_summary_items(data.summary),
+            watchlist_version=version,
+            version=__version__,
+            generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            css=Markup(asset("style.css")),  # noqa: S704 - our bundled stylesheet, not data
+            js=Markup(js),  # noqa: S704 - our bundled script, not data
+            csp=report_csp(js),
+        )
+    )
+
+
+def write_report(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    pseudonymise: bool = False,
+    facts: WatchlistFacts | None = None,
+) -> None:
+    """Render the report of the screening result in ``con`` and write it to ``path`` atomically.
+
+    ``pseudonymise`` replaces researcher names with stable codes everywhere in the file (it
+    needs a writable store the first time, to create the store's salt).
+    """
+    html = render_report(load_report(con, pseudonymise=pseudonymise, facts=facts))
+    with atomic_file(Path(path), "w", encoding="utf-8") as handle:
+        handle.write(html)
