@@ -39,7 +39,7 @@ class Settings:
     # Where the third-party reference data lives (tests and evaluation scripts only).
     shared_dir: Path = field(
         default_factory=lambda: _env_path("DUALSCOPE_SHARED", None)
-        or Path(__file__).resolve().parents[3].parent / "shared"
+        or Path(__file__).resolve().parents[2].parent / "shared"
     )
 
     @property

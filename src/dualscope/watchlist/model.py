@@ -6,7 +6,8 @@ Pydantic models validate the YAML at the edge (a bad entry fails with file and e
 
 from __future__ import annotations
 
-from datetime import date
+import builtins
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -39,7 +40,7 @@ class Source(_Strict):
 
     name: str
     url: str | None = None
-    date: date | None = None
+    date: dt.date | None = None  # `dt.`: the field name shadows the type
     note: str | None = None
 
 
@@ -66,6 +67,20 @@ class Identifier(_Strict):
         return value
 
 
+class ListMembership(_Strict):
+    """Membership of an official or research list, by edition, with dates and source."""
+
+    list: ListName
+    edition: str | None = None  # "2020", "2024", ...
+    name_on_list: str | None = None
+    # Other names the list itself gives for the entry (kept as list facts, not matcher aliases:
+    # official lists sometimes alias a different institution).
+    aliases_on_list: builtins.list[str] = Field(default_factory=builtins.list)  # `list` is a field
+    start: dt.date | None = None
+    end: dt.date | None = None  # set when the entry left the list; rows are never deleted
+    source: Source
+
+
 class Subunit(_Strict):
     """A campus, college, laboratory, numbered institute or named subsidiary."""
 
@@ -75,17 +90,10 @@ class Subunit(_Strict):
     identifiers: list[Identifier] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)
     source: str | None = None
-
-
-class ListMembership(_Strict):
-    """Membership of an official or research list, by edition, with dates and source."""
-
-    list: ListName
-    edition: str | None = None  # "2020", "2024", ...
-    name_on_list: str | None = None
-    start: date | None = None
-    end: date | None = None  # set when the entry left the list; rows are never deleted
-    source: Source
+    # Official lists that name this sub-unit itself (e.g. a Defense S&T key laboratory on the
+    # DoD 1286 list), as opposed to its parent institution.
+    lists: list[ListMembership] = Field(default_factory=list)
+    note: str | None = None
 
 
 class Location(_Strict):

@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""Rebuild the bundled watchlist YAML (src/dualscope/watchlist/data/) from its sources.
+
+Deterministic: the same inputs give byte-identical files, so the committed YAML is the data and
+this script documents (and can re-check) where every fact comes from.
+
+Inputs (``--shared``, default ``$DUALSCOPE_SHARED/data`` or ``../shared/data``):
+
+- ``raw/aspi-cdut-misp/china-defence-universities.json``: the 159 ASPI tracker entries (facts
+  only: names, aliases, category, agencies, topics, laboratories, subsidiaries, location, URL;
+  ASPI's prose is not copied);
+- ``watchlist_ids.csv``: ROR/OpenAlex ids, attached only when confidence is verified/probable;
+- ``watchlist_related_ids.csv``: sub-units and predecessors with their ids (verified/probable);
+- ``key_institutions.csv``: BIS Entity List dates and their (often secondary) sources;
+- ``raw/us-dod-1286/section_1286.csv``: read only to derive which tracker institutions appear in
+  which DoD 1286 edition; each fact cites the official DoD PDF; the CSV itself is not shipped;
+- ``scripts/watchlist_curation.yaml``: reviewed hand decisions (ids, alias kinds, extra aliases
+  with sources, DoD name mappings, notes). Hand edits go there so they survive a rebuild.
+
+Usage: ``python scripts/build_watchlist.py [--shared DIR] [--out DIR] [--check]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dualscope.settings import get_settings
+from dualscope.watchlist.aspi import read_misp_galaxy
+from dualscope.watchlist.dod1286 import Row1286, read_1286_csv
+from dualscope.watchlist.loader import ENTITY_DIR, INDEX_FILE, TRAP_IDENTIFIERS, validate_watchlist
+from dualscope.watchlist.model import CATEGORIES, Entity, Source, Watchlist
+from dualscope.watchlist.names import normalise_name
+from dualscope.watchlist.resolve import NameIndex
+from dualscope.watchlist.yamlio import write_entities, write_index
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO / "src" / "dualscope" / "watchlist" / "data"
+CURATION = REPO / "scripts" / "watchlist_curation.yaml"
+# Last change of the MISP galaxy copy of the 2020 tracker (raw/aspi-cdut-misp/SOURCE.txt).
+ASPI_SNAPSHOT = date(2020, 8, 22)
+VERSION_PREFIX = "2026.11"
+USABLE = {"verified", "probable"}
+
+ASPI_INDEX_SOURCE = Source(
+    name="ASPI China Defence Universities Tracker",
+    url="https://unitracker.aspi.org.au/",
+    date=ASPI_SNAPSHOT,
+    note="2020 edition (159 institutions), read from the MISP galaxy cluster "
+    "china-defence-universities.json (CC0/BSD-2, commit 4635146b); descriptive text is ASPI's "
+    "and not included",
+)
+ROR_SOURCE = Source(
+    name="ROR (Research Organization Registry)",
+    url="https://ror.org/",
+    note="ids checked against ror-community/ror-records@d93fc66787 (see each identifier's source)",
+)
+BIS_SOURCE = Source(
+    name="BIS Entity List (15 CFR part 744, supplement no. 4)",
+    url="https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%204%20to%20Part%20744",
+    note="dates from Federal Register citations or secondary sources, as noted per entry",
+)
+_FR_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _add_source(entity: dict[str, Any], source: Source) -> None:
+    data = source.model_dump(mode="json", exclude_defaults=True)
+    if all(
+        (s.get("name"), s.get("url")) != (data.get("name"), data.get("url"))
+        for s in entity["sources"]
+    ):
+        entity["sources"].append(data)
+
+
+def _append_note(entity: dict[str, Any], note: str) -> None:
+    entity["notes"] = f"{entity['notes']} {note}" if entity.get("notes") else note
+
+
+def apply_alias_curation(entity: dict[str, Any], curation: dict[str, Any]) -> None:
+    kinds = curation.get("alias_kinds", {}).get(entity["id"], {})
+    for alias in entity["aliases"]:
+        decided = kinds.get(alias["name"])
+        if decided:
+            alias["kind"] = decided["kind"]
+            if decided.get("note"):
+                alias["note"] = decided["note"]
+    known = {
+        normalise_name(n) for n in [entity["name_en"], *(a["name"] for a in entity["aliases"])]
+    }
+    for extra in curation.get("extra_aliases", {}).get(entity["id"], []):
+        if normalise_name(extra["name"]) not in known:
+            entity["aliases"].append(dict(extra))
+    missing = set(kinds) - {a["name"] for a in entity["aliases"]}
+    if missing:
+        raise SystemExit(
+            f"curation alias_kinds for {entity['id']}: not ASPI aliases: {sorted(missing)}"
+        )
+
+
+def _evidence_parts(evidence: str) -> tuple[str, str | None]:
+    """watchlist_ids.csv evidence: ROR part, then an optional ' | OpenAlex: ...' part."""
+    ror, _, openalex = evidence.partition(" | OpenAlex:")
+    return ror.strip(), (openalex.strip() or None)
+
+
+def apply_identifiers(entity: dict[str, Any], row: dict[str, str] | None) -> None:
+    if row is None or row["confidence"] not in USABLE:
+        return
+    ror_evidence, openalex_evidence = _evidence_parts(row["evidence"])
+    ror = row["ror_id"].removeprefix("https://ror.org/")
+    if ror and ror not in TRAP_IDENTIFIERS:
+        entity["identifiers"].append(
+            {"scheme": "ror", "value": ror, "confidence": row["confidence"], "source": ror_evidence}
+        )
+        _add_source(entity, ROR_SOURCE)
+    if row["openalex_id"] and openalex_evidence:
+        entity["identifiers"].append(
+            {
+                "scheme": "openalex",
+                "value": row["openalex_id"],
+                "confidence": row["confidence"],
+                "source": openalex_evidence,
+            }
+        )
+
+
+def _subunit_kind(name: str) -> str:
+    lowered = name.casefold()
+    for word, kind in (
+        ("laborator", "laboratory"),
+        ("college", "college"),
+        ("school", "college"),
+        ("campus", "campus"),
+        ("institut", "institute"),
+        ("academy", "institute"),
+        ("center", "institute"),
+        ("centre", "institute"),
+    ):
+        if word in lowered:
+            return kind
+    return "other"
+
+
+def apply_related(
+    entity: dict[str, Any],
+    rows: list[dict[str, str]],
+    primary_ror: dict[str, str],
+    skip: set[tuple[str, str]],
+) -> None:
+    """Sub-units and predecessors with verified/probable ROR ids (never another entity's id)."""
+    units = entity["subunits"]
+    for row in rows:
+        ror = row["ror_id"].removeprefix("https://ror.org/")
+        if row["confidence"] not in USABLE or not ror or ror in TRAP_IDENTIFIERS:
+            continue
+        if (entity["id"], ror) in skip:
+            continue
+        owner = primary_ror.get(ror)
+        if owner == entity["id"]:
+            continue  # the entity's own id, mapped from sub-unit strings
+        name = row["ror_name"] or row["note"].split(";")[0].split(" (")[0]
+        note = f"{row['relation']}: {row['note']}"
+        identifier = {
+            "scheme": "ror",
+            "value": ror,
+            "confidence": row["confidence"],
+            "source": row["evidence"],
+        }
+        existing = next(
+            (u for u in units if normalise_name(u["name"]) == normalise_name(name)), None
+        )
+        if existing is None:
+            existing = {"name": name, "kind": _subunit_kind(name), "source": row["evidence"]}
+            units.append(existing)
+        if owner is not None:
+            existing["note"] = f"has its own watchlist entry: {owner}. {note}"
+            continue
+        existing.setdefault("identifiers", []).append(identifier)
+        existing["note"] = note
+    for unit in units:
+        unit.setdefault("identifiers", [])
+
+
+def apply_bis(entity: dict[str, Any], row: dict[str, str] | None) -> None:
+    if row is None:
+        return
+    text = row["bis_entity_list"].strip()
+    if not text or text.casefold() == "not verified":
+        return
+    found = _FR_DATE.search(text)
+    start = found.group(1) if found else None
+    cited = " FR " in text  # a Federal Register citation is given: the primary record
+    note = f"{text}. Reported by {row['bis_source']} (secondary source" + (
+        "; the Federal Register citation is the primary record)" if cited else ")"
+    )
+    entity["lists"].append(
+        {
+            "list": "bis_entity_list",
+            "start": start,
+            "source": {**BIS_SOURCE.model_dump(mode="json", exclude_defaults=True), "note": note},
+        }
+    )
+    _add_source(entity, BIS_SOURCE)
+
+
+def apply_1286(
+    entities: dict[str, dict[str, Any]], rows: list[Row1286], curation: dict[str, Any]
+) -> Counter[str]:
+    """Memberships of the DoD 1286 editions, on the entity or on the named sub-unit."""
+    index = NameIndex(Entity.model_validate(e) for e in entities.values())
+    mapping = curation.get("dod1286_names", {})
+    prefixes = curation.get("dod1286_prefixes", {})
+    unmatched: Counter[str] = Counter()
+    for row in rows:
+        mapped = mapping.get(row.name) or next(
+            (v for p, v in prefixes.items() if row.name.startswith(p)), None
+        )
+        if mapped:
+            entity_id, unit_name = mapped["entity"], mapped.get("subunit")
+            kind, note = mapped.get("kind", "institute"), mapped.get("note")
+        else:
+            target = index.resolve(row.name, row.aliases)
+            if target is None:
+                unmatched[f"{row.name} [{row.country or 'country not given'}]"] += 1
+                continue
+            entity_id, unit_name, kind, note = target.entity_id, target.subunit, "laboratory", None
+        entity = entities[entity_id]
+        membership = row.membership(note).model_dump(mode="json", exclude_defaults=True)
+        if unit_name is None:
+            holder = entity
+        else:
+            found = [u for u in entity["subunits"] if u["name"] == unit_name]
+            if found:
+                holder = found[0]
+            else:
+                holder = {"name": unit_name, "kind": kind, "source": membership["source"]["url"]}
+                entity["subunits"].append(holder)
+        holder.setdefault("lists", []).append(membership)
+        source = membership["source"]
+        _add_source(entity, Source(name=source["name"], url=source["url"], date=source.get("date")))
+    return unmatched
+
+
+def _sort_lists(entity: dict[str, Any]) -> None:
+    def key(m: dict[str, Any]) -> tuple[str, str, str]:
+        return (m["list"], m.get("edition") or "", m.get("name_on_list") or "")
+
+    entity["lists"].sort(key=key)
+    for unit in entity["subunits"]:
+        if unit.get("lists"):
+            unit["lists"].sort(key=key)
+
+
+def build(shared: Path, out: Path, curation_path: Path = CURATION) -> list[str]:
+    """Build every file into ``out``; returns warnings for the reviewer."""
+    curation = yaml.safe_load(curation_path.read_text(encoding="utf-8")) or {}
+    warnings: list[str] = []
+    aspi = read_misp_galaxy(
+        shared / "raw" / "aspi-cdut-misp" / "china-defence-universities.json",
+        strict=True,
+        snapshot=ASPI_SNAPSHOT,
+    )
+    entities: dict[str, dict[str, Any]] = {}
+    for parsed in aspi.entities:
+        data = parsed.model_dump(mode="json")
+        data["id"] = curation.get("ids", {}).get(data["name_en"], data["id"])
+        if data["id"] in entities:
+            raise SystemExit(f"two ASPI entries give the id {data['id']!r}: add one to ids:")
+        entities[data["id"]] = data
+    by_name = {e["name_en"]: e for e in entities.values()}
+
+    id_rows = {r["name_en"]: r for r in _read_csv(shared / "watchlist_ids.csv")}
+    # watchlist_ids.csv drops ASPI's "(Wuhan)" qualifier: fall back to the name without it.
+    for name in set(by_name) - set(id_rows):
+        short = re.sub(r"\s*\([^)]*\)$", "", name)
+        if short in id_rows:
+            id_rows[name] = id_rows.pop(short)
+    if set(id_rows) != set(by_name):
+        warnings.append(f"watchlist_ids.csv names differ: {sorted(set(id_rows) ^ set(by_name))}")
+    related: defaultdict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in _read_csv(shared / "watchlist_related_ids.csv"):
+        related[row["aspi_name_en"]].append(row)
+    skip = {(s["entity"], s["ror"]) for s in curation.get("related_skip", [])}
+
+    for entity in entities.values():
+        apply_alias_curation(entity, curation)
+        apply_identifiers(entity, id_rows.get(entity["name_en"]))
+    primary_ror = {
+        i["value"]: e["id"]
+        for e in entities.values()
+        for i in e["identifiers"]
+        if i["scheme"] == "ror"
+    }
+    for entity in entities.values():
+        apply_related(entity, related.get(entity["name_en"], []), primary_ror, skip)
+
+    index = NameIndex(Entity.model_validate(e) for e in entities.values())
+    for row in _read_csv(shared / "key_institutions.csv"):
+        target = index.lookup(row["name_en"]) or index.lookup(row["name_en"].split(" (")[0])
+        if target is None:
+            warnings.append(f"key_institutions.csv: {row['name_en']!r} not on the tracker")
+            continue
+        apply_bis(entities[target.entity_id], row)
+
+    dod_rows = read_1286_csv(shared / "raw" / "us-dod-1286" / "section_1286.csv", strict=True).rows
+    unmatched = apply_1286(entities, dod_rows, curation)
+    warnings.append(
+        f"DoD 1286: {len(dod_rows) - sum(unmatched.values())} of {len(dod_rows)} rows name a "
+        f"tracker institution or one of its sub-units; {sum(unmatched.values())} do not (kept out)"
+    )
+    warnings += [
+        f"DoD 1286 not on the tracker: {name} x{n}" for name, n in sorted(unmatched.items())
+    ]
+    for entity_id, note in (curation.get("notes") or {}).items():
+        _append_note(entities[entity_id], note)
+
+    validated = []
+    for entity in entities.values():
+        _sort_lists(entity)
+        validated.append(Entity.model_validate(entity))
+    editions = sorted(
+        {m.edition for e in validated for m in e.lists if m.list == "dod_1286" and m.edition}
+    )
+    version = f"{VERSION_PREFIX} (ASPI CDUT 2020; DoD 1286 editions {editions[0]}-{editions[-1]})"
+    dod_sources = sorted(
+        {
+            (m.edition or "", m.source.url or "")
+            for e in validated
+            for m in e.lists
+            if m.list == "dod_1286"
+        }
+    )
+    sources = [ASPI_INDEX_SOURCE, ROR_SOURCE, BIS_SOURCE]
+    sources += [
+        Source(name=f"US DoD Section 1286 list, {edition} edition", url=url)
+        for edition, url in dod_sources
+    ]
+    watchlist = Watchlist(version=version, entities=validated, sources=sources)
+    problems = validate_watchlist(watchlist)
+    if problems:
+        raise SystemExit("built watchlist is invalid:\n" + "\n".join(map(str, problems)))
+
+    header = (
+        "Generated by scripts/build_watchlist.py: do not edit by hand.\n"
+        "Hand decisions live in scripts/watchlist_curation.yaml (merged on every build).\n"
+        "Facts from the ASPI China Defence Universities Tracker (2020), ROR, the US DoD\n"
+        "Section 1286 lists and the BIS Entity List; each entity lists its sources."
+    )
+    for category in CATEGORIES:
+        members = [e for e in validated if e.category == category]
+        write_entities(out / ENTITY_DIR / f"{category}.yaml", members, header=header)
+    write_index(out / INDEX_FILE, version=version, sources=sources, header=header)
+    return warnings
+
+
+def _same_tree(left: Path, right: Path) -> list[str]:
+    names = {p.relative_to(left) for p in left.rglob("*.yaml")} | {
+        p.relative_to(right) for p in right.rglob("*.yaml")
+    }
+    return sorted(
+        str(n)
+        for n in names
+        if not (left / n).is_file()
+        or not (right / n).is_file()
+        or (left / n).read_bytes() != (right / n).read_bytes()
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--shared", type=Path, default=get_settings().shared_dir / "data")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--curation", type=Path, default=CURATION)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the committed data differs")
+    args = parser.parse_args(argv)
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            warnings = build(args.shared, Path(tmp), args.curation)
+            differing = _same_tree(Path(tmp), args.out)
+        for warning in warnings:
+            print(f"note: {warning}", file=sys.stderr)
+        if differing:
+            print(
+                "bundled watchlist differs from a rebuild: " + ", ".join(differing), file=sys.stderr
+            )
+            return 1
+        print("bundled watchlist is up to date")
+        return 0
+    warnings = build(args.shared, args.out, args.curation)
+    for warning in warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
