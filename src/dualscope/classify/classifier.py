@@ -1,0 +1,337 @@
+"""The rule classifier: which technology areas a work belongs to, with a score and evidence.
+
+For each area the score adds up explainable signals found in the title, the author/OpenAlex
+keywords, the abstract and the OpenAlex topics:
+
+==========================  =========================================================
+signal                      weight
+==========================  =========================================================
+strong phrase               1.2 in the title or keywords; 1.0 if the abstract uses it
+                            twice or more; 0.8 for a single mention in the abstract
+combo (A + B anywhere)      1.0 when a side is in the title/keywords, else 0.8
+more strong phrases         +0.3 each (strong part capped at 2.0)
+context phrase              +0.5 each distinct phrase (capped at 1.5)
+OpenAlex topic              core +1.0, partial +0.5, trap -1.0
+penalty phrase              -0.6 each distinct phrase (capped at -1.8)
+==========================  =========================================================
+
+A label needs a score of at least 1.0 (:data:`THRESHOLD`): one strong phrase in the title is
+enough, a single passing mention in an abstract is not (it needs a context phrase or a topic),
+and two context phrases together are enough. Phrases inside an exclusion span do not count at
+all ("particle swarm optimisation" is not a swarm). A sub-area's label also labels its parent
+EU area, with the evidence "via sub-area ...".
+
+Hot path: plain frozen dataclasses and precompiled regexes; no YAML or pydantic per call.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from dualscope.classify.phrases import PhraseList
+from dualscope.classify.taxonomy import (
+    TAXONOMY_FILE,
+    TOPIC_MAP_FILE,
+    AreaSpec,
+    TopicRole,
+    load_taxonomy_file,
+    load_topic_map,
+    topic_roles,
+)
+from dualscope.classify.text import normalise_topic_id
+
+THRESHOLD = 1.0
+W_STRONG_TITLE = 1.2  # strong phrase in the title or keywords
+W_STRONG_ABSTRACT_REPEATED = 1.0  # strong phrase used at least twice in the abstract
+W_STRONG_ABSTRACT_ONCE = 0.8  # a single mention in the abstract: needs a second signal
+W_COMBO_TITLE = 1.0
+W_COMBO_ABSTRACT = 0.8
+W_EXTRA_STRONG = 0.3
+CAP_STRONG = 2.0
+W_CONTEXT = 0.5
+CAP_CONTEXT = 1.5
+W_TOPIC = {TopicRole.CORE: 1.0, TopicRole.PARTIAL: 0.5, TopicRole.TRAP: -1.0}
+W_PENALTY = 0.6
+CAP_PENALTY = 1.8
+_PROMINENT_FIELDS = ("title", "keywords")
+
+
+@dataclass(frozen=True, slots=True)
+class AreaHit:
+    """One area a work belongs to: id, score and the evidence a reader can check."""
+
+    area_id: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaInfo:
+    """What ``dualscope areas`` lists about an area."""
+
+    id: str
+    label: str
+    parent: str | None
+    description: str
+    phrases: int
+    topics: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Area:
+    id: str
+    parent: str | None
+    strong: PhraseList
+    context: PhraseList
+    combos: tuple[tuple[PhraseList, PhraseList], ...]
+    exclusions: PhraseList
+    penalties: PhraseList
+    topics: dict[str, tuple[TopicRole, str]]
+
+    @classmethod
+    def compile(cls, spec: AreaSpec, topics: dict[str, tuple[TopicRole, str]]) -> _Area:
+        return cls(
+            id=spec.id,
+            parent=spec.parent,
+            strong=PhraseList.of(spec.phrases),
+            context=PhraseList.of(spec.context),
+            combos=tuple((PhraseList.of(c.all[0]), PhraseList.of(c.all[1])) for c in spec.combos),
+            exclusions=PhraseList.of(spec.exclusions),
+            penalties=PhraseList.of(spec.penalties),
+            topics=topics,
+        )
+
+
+@dataclass(slots=True)
+class _Found:
+    """Where one phrase was found: field → (count, first matched text)."""
+
+    fields: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def add(self, field_name: str, snippet: str) -> None:
+        count, first = self.fields.get(field_name, (0, snippet))
+        self.fields[field_name] = (count + 1, first)
+
+    def best(self) -> tuple[str, str]:
+        for name in ("title", "keywords", "abstract"):
+            if name in self.fields:
+                return name, self.fields[name][1]
+        name = next(iter(self.fields))
+        return name, self.fields[name][1]
+
+
+_Field = tuple[str, str, str]  # (field name, text, lower-cased text)
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _hits(
+    phrases: PhraseList, fields: Sequence[_Field], blocked: dict[str, list[tuple[int, int]]]
+) -> dict[int, _Found]:
+    """Phrase index → where it was found, ignoring matches inside blocked spans."""
+    found: dict[int, _Found] = {}
+    for name, text, lowered in fields:
+        spans = blocked.get(name, [])
+        taken: list[tuple[int, int]] = []
+        # Longest match first: "GPS" inside "GPS-denied" is one finding, not two.
+        for index, start, end in sorted(phrases.find(text, lowered), key=lambda m: m[1] - m[2]):
+            if (spans and _overlaps(start, end, spans)) or _overlaps(start, end, taken):
+                continue
+            taken.append((start, end))
+            found.setdefault(index, _Found()).add(name, text[start:end])
+    return found
+
+
+def _most_prominent(found: Iterable[_Found]) -> tuple[str, str]:
+    """The (field, text) of the hit in the most prominent field (title > keywords > abstract)."""
+    order = {"title": 0, "keywords": 1, "abstract": 2}
+    return min((f.best() for f in found), key=lambda pair: order.get(pair[0], 3))
+
+
+def _strong_weight(found: _Found) -> float:
+    if any(name in found.fields for name in _PROMINENT_FIELDS):
+        return W_STRONG_TITLE
+    count = found.fields.get("abstract", (0, ""))[0]
+    return W_STRONG_ABSTRACT_REPEATED if count >= 2 else W_STRONG_ABSTRACT_ONCE
+
+
+class Classifier:
+    """Classify works into technology areas. Build once (:meth:`default`), call many times."""
+
+    def __init__(
+        self, specs: Sequence[AreaSpec], roles: dict[str, dict[str, tuple[TopicRole, str]]]
+    ):
+        self._specs = tuple(specs)
+        self._areas = tuple(_Area.compile(s, roles.get(s.id, {})) for s in specs)
+        self._children: dict[str, list[str]] = {}
+        for spec in specs:
+            if spec.parent:
+                self._children.setdefault(spec.parent, []).append(spec.id)
+
+    @classmethod
+    def default(cls) -> Classifier:
+        """The classifier for the bundled taxonomy (loaded and compiled once, then cached)."""
+        return _default_classifier()
+
+    @classmethod
+    def from_files(
+        cls, taxonomy_path: str | None = None, topic_map_path: str | None = None
+    ) -> Classifier:
+        """A classifier for other taxonomy/topic-map files (validated the same way)."""
+        from pathlib import Path
+
+        tax_path = Path(taxonomy_path) if taxonomy_path else TAXONOMY_FILE
+        map_path = Path(topic_map_path) if topic_map_path else TOPIC_MAP_FILE
+        taxonomy = load_taxonomy_file(tax_path)
+        topic_map = load_topic_map(map_path)
+        return cls(taxonomy.areas, topic_roles(taxonomy, topic_map, tax_path, map_path))
+
+    @property
+    def areas(self) -> tuple[AreaInfo, ...]:
+        """Every area, EU areas first, in file order."""
+        infos = [
+            AreaInfo(
+                id=s.id,
+                label=s.label,
+                parent=s.parent,
+                description=s.description,
+                phrases=len(s.phrases)
+                + len(s.context)
+                + sum(len(c.all[0]) + len(c.all[1]) for c in s.combos),
+                topics=len(s.topics),
+            )
+            for s in self._specs
+        ]
+        return tuple(sorted(infos, key=lambda a: a.parent is not None))
+
+    def classify(
+        self,
+        title: str | None,
+        abstract: str | None = None,
+        keywords: Sequence[str] = (),
+        topics: Sequence[tuple[str, str]] = (),
+    ) -> list[AreaHit]:
+        """Areas of one work, best first; every hit carries its evidence.
+
+        ``topics`` are (OpenAlex topic id or URL, display name) pairs. Sub-areas come with their
+        parent EU area ("via sub-area ...").
+        """
+        keyword_text = "; ".join(k.strip() for k in keywords if isinstance(k, str) and k.strip())
+        fields: list[_Field] = [
+            (name, text, text.lower())
+            for name, text in (
+                ("title", title or ""),
+                ("keywords", keyword_text),
+                ("abstract", abstract or ""),
+            )
+            if text.strip()
+        ]
+        topic_names: dict[str, str] = {}
+        for raw_id, name in topics:
+            topic_id = normalise_topic_id(raw_id)
+            if topic_id:
+                topic_names[topic_id] = name or ""
+        own = {area.id: self._score(area, fields, topic_names) for area in self._areas}
+        return self._assemble(own)
+
+    def _assemble(self, own: dict[str, tuple[float, list[str]]]) -> list[AreaHit]:
+        hits: dict[str, AreaHit] = {}
+        for area in self._areas:
+            score, evidence = own[area.id]
+            if area.parent is not None and score >= THRESHOLD and evidence:
+                hits[area.id] = AreaHit(area.id, round(score, 2), tuple(evidence))
+        for area in self._areas:
+            if area.parent is not None:
+                continue
+            score, evidence = own[area.id]
+            children = [hits[c] for c in self._children.get(area.id, []) if c in hits]
+            if children:
+                via = [f"via sub-area {c.area_id}" for c in children]
+                own_evidence = evidence if score > 0 else []
+                best = max([score, *(c.score for c in children)])
+                hits[area.id] = AreaHit(area.id, round(best, 2), tuple(via + own_evidence))
+            elif score >= THRESHOLD and evidence:
+                hits[area.id] = AreaHit(area.id, round(score, 2), tuple(evidence))
+        return sorted(hits.values(), key=lambda h: (-h.score, h.area_id))
+
+    def _score(
+        self, area: _Area, fields: Sequence[_Field], topic_names: dict[str, str]
+    ) -> tuple[float, list[str]]:
+        blocked = {
+            name: [(s, e) for _, s, e in area.exclusions.find(text, lowered)]
+            for name, text, lowered in fields
+        }
+        strong = _hits(area.strong, fields, blocked)
+        evidence: list[str] = []
+        weights: list[float] = []
+        for index in sorted(strong, key=lambda i: -_strong_weight(strong[i])):
+            name, snippet = strong[index].best()
+            weights.append(_strong_weight(strong[index]))
+            evidence.append(f'{name}: "{snippet}"')
+        for left, right in area.combos:
+            combo = self._combo(left, right, fields, blocked)
+            if combo:
+                weights.append(combo[0])
+                evidence.append(combo[1])
+        score = 0.0
+        if weights:
+            weights.sort(reverse=True)
+            score = min(CAP_STRONG, weights[0] + W_EXTRA_STRONG * (len(weights) - 1))
+        # Context phrases that sit inside a strong phrase's match say nothing new.
+        strong_spans = {
+            name: blocked.get(name, []) + [(s, e) for _, s, e in area.strong.find(text, lowered)]
+            for name, text, lowered in fields
+        }
+        context = _hits(area.context, fields, strong_spans)
+        if context:
+            score += min(CAP_CONTEXT, W_CONTEXT * len(context))
+            for index in sorted(context):
+                name, snippet = context[index].best()
+                evidence.append(f'{name}: "{snippet}" (context)')
+        score += self._topics(area, topic_names, evidence)
+        penalties = _hits(area.penalties, fields, {})
+        score -= min(CAP_PENALTY, W_PENALTY * len(penalties))
+        return score, evidence
+
+    @staticmethod
+    def _combo(
+        left: PhraseList,
+        right: PhraseList,
+        fields: Sequence[_Field],
+        blocked: dict[str, list[tuple[int, int]]],
+    ) -> tuple[float, str] | None:
+        left_hits = _hits(left, fields, blocked)
+        right_hits = _hits(right, fields, blocked)
+        if not left_hits or not right_hits:
+            return None
+        a_field, a_text = _most_prominent(left_hits.values())
+        b_field, b_text = _most_prominent(right_hits.values())
+        prominent = a_field in _PROMINENT_FIELDS or b_field in _PROMINENT_FIELDS
+        weight = W_COMBO_TITLE if prominent else W_COMBO_ABSTRACT
+        if a_field == b_field:
+            return weight, f'{a_field}: "{a_text}" + "{b_text}"'
+        return weight, f'{a_field}: "{a_text}" + {b_field}: "{b_text}"'
+
+    @staticmethod
+    def _topics(area: _Area, topic_names: dict[str, str], evidence: list[str]) -> float:
+        seen: dict[TopicRole, float] = {}
+        for topic_id, name in topic_names.items():
+            mapped = area.topics.get(topic_id)
+            if mapped is None:
+                continue
+            role, map_name = mapped
+            seen[role] = W_TOPIC[role]
+            if role is not TopicRole.TRAP:
+                evidence.append(f"topic {topic_id} {name or map_name} ({role.value})")
+        return sum(seen.values())
+
+
+@functools.lru_cache(maxsize=1)
+def _default_classifier() -> Classifier:
+    taxonomy = load_taxonomy_file(TAXONOMY_FILE)
+    topic_map = load_topic_map(TOPIC_MAP_FILE)
+    return Classifier(taxonomy.areas, topic_roles(taxonomy, topic_map))
