@@ -81,37 +81,57 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _entity_error(path: Path, index: int, raw: Any, exc: ValidationError) -> DataFileError:
+def _entity_problems(path: Path, index: int, raw: Any, exc: ValidationError) -> list[Problem]:
     entry = f"#{index}"
     if isinstance(raw, dict) and raw.get("id"):
         entry += f" (id {raw['id']!r})"
-    details = "; ".join(
-        f"field {_field_path(err['loc']) or '<entry>'}: {err['msg']}" for err in exc.errors()[:5]
-    )
-    return DataFileError(
-        f"{path}: entry {entry}: {details}",
-        hint="fix the entry or remove the file; `dualscope watchlist validate PATH` lists all",
-    )
+    return [
+        Problem(str(path), entry, _field_path(err["loc"]) or "<entry>", err["msg"])
+        for err in exc.errors()
+    ]
 
 
-def load_entity_file(path: Path) -> list[Entity]:
-    """Entities of one YAML file (a mapping with ``entities:`` or a bare list)."""
+def parse_entity_file(path: Path) -> tuple[list[Entity], list[Problem]]:
+    """Entities of one YAML file (a mapping with ``entities:`` or a bare list) and every bad
+    entry found, each naming file, entry and field. Unreadable YAML raises DataFileError."""
     data = _read_yaml(path)
     if data is None:
-        return []
+        return [], []
     raw_entities = data.get("entities", []) if isinstance(data, dict) else data
     if not isinstance(raw_entities, list):
         raise DataFileError(f"{path}: 'entities' must be a list of entries")
-    entities = []
+    entities: list[Entity] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
     for index, raw in enumerate(raw_entities):
         try:
-            entities.append(Entity.model_validate(raw))
+            entity = Entity.model_validate(raw)
         except ValidationError as exc:
-            raise _entity_error(path, index, raw, exc) from exc
+            problems += _entity_problems(path, index, raw, exc)
+            continue
+        if entity.id in seen:
+            problems.append(
+                Problem(str(path), f"#{index} (id {entity.id!r})", "id", "duplicate id in one file")
+            )
+            continue
+        seen.add(entity.id)
+        entities.append(entity)
+    return entities, problems
+
+
+def load_entity_file(path: Path) -> list[Entity]:
+    """Entities of one YAML file; the first bad entry raises :class:`DataFileError`."""
+    entities, problems = parse_entity_file(path)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DataFileError(
+            f"{problems[0]}{more}",
+            hint="fix the entry; `dualscope watchlist validate PATH` lists every problem",
+        )
     return entities
 
 
-def _load_index(path: Path) -> tuple[str, list[Source]]:
+def load_index(path: Path) -> tuple[str, list[Source]]:
     data = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("version"), str):
         raise DataFileError(f"{path}: needs a 'version' string and a 'sources' list")
@@ -125,11 +145,10 @@ def _load_index(path: Path) -> tuple[str, list[Source]]:
 
 
 def _collect(files: Iterable[Path], origins: dict[str, str]) -> dict[str, Entity]:
+    """User files in order: a later file's entity replaces an earlier one with the same id."""
     entities: dict[str, Entity] = {}
     for path in files:
         for entity in load_entity_file(path):
-            if entity.id in entities and origins.get(entity.id) == str(path):
-                raise DataFileError(f"{path}: entry id {entity.id!r}: duplicate id in one file")
             entities[entity.id] = entity
             origins[entity.id] = str(path)
     return entities
@@ -138,7 +157,7 @@ def _collect(files: Iterable[Path], origins: dict[str, str]) -> dict[str, Entity
 @functools.lru_cache(maxsize=4)
 def _bundled(directory: Path) -> LoadedWatchlist:
     origins: dict[str, str] = {}
-    version, sources = _load_index(directory / INDEX_FILE)
+    version, sources = load_index(directory / INDEX_FILE)
     files = sorted((directory / ENTITY_DIR).glob("*.yaml"))
     entities: dict[str, Entity] = {}
     for path in files:

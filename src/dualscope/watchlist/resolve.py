@@ -31,38 +31,43 @@ class NameIndex:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self._targets: dict[str, Target] = {}
         self._ambiguous: set[str] = set()
+        self._rank: dict[str, int] = {}
         for entity in entities:
-            for name in self._entity_names(entity):
-                self._add(name, Target(entity.id, None, name))
-            for unit in entity.subunits:
-                listed = [m.name_on_list for m in unit.lists if m.name_on_list]
-                for name in [
-                    unit.name,
-                    *unit.aliases,
-                    *listed,
-                    *([unit.name_zh] if unit.name_zh else []),
-                ]:
-                    if name:
-                        self._add(name, Target(entity.id, unit.name, name))
+            self.add(entity)
 
-    @staticmethod
-    def _entity_names(entity: Entity) -> list[str]:
-        names = entity.all_names()
-        names += [m.name_on_list for m in entity.lists if m.name_on_list]
-        return names
+    def add(self, entity: Entity) -> None:
+        """Index every known name of ``entity`` and of its sub-units.
 
-    def _add(self, name: str, target: Target) -> None:
+        Within one entity its own English/Chinese name wins over a sub-unit of the same name,
+        and a sub-unit wins over an alias (ASPI lists some institutes both ways).
+        """
+        for name in (entity.name_en, entity.name_zh):
+            if name:
+                self._add(name, Target(entity.id, None, name), rank=3)
+        for unit in entity.subunits:
+            listed = [m.name_on_list for m in unit.lists if m.name_on_list]
+            names = [unit.name, *unit.aliases, *listed, *([unit.name_zh] if unit.name_zh else [])]
+            for name in names:
+                self._add(name, Target(entity.id, unit.name, name), rank=2)
+        others = [a.name for a in entity.aliases]
+        others += [m.name_on_list for m in entity.lists if m.name_on_list]
+        for name in others:
+            self._add(name, Target(entity.id, None, name), rank=1)
+
+    def _add(self, name: str, target: Target, *, rank: int) -> None:
         key = normalise_name(name)
         if not key or key in self._ambiguous:
             return
         known = self._targets.get(key)
         if known is None:
             self._targets[key] = target
+            self._rank[key] = rank
         elif known.entity_id != target.entity_id:
             del self._targets[key]
             self._ambiguous.add(key)
-        elif known.subunit is not None and target.subunit is None:
-            self._targets[key] = target  # the entity itself beats its sub-unit
+        elif rank > self._rank[key]:
+            self._targets[key] = target
+            self._rank[key] = rank
 
     def lookup(self, name: str) -> Target | None:
         """Exact lookup of one name."""
