@@ -1,0 +1,284 @@
+"""OCDS procurement data: release packages, record packages, single releases or records, and
+JSON lines of any of these. Finds purchases of watched vendors' equipment.
+
+A purchase is flagged when a supplier *is* a watched vendor or brand, or when a reseller (a
+telecom operator, an integrator) supplied items whose descriptions name the brand or a model
+number. Video-surveillance CPV codes strengthen a finding but never flag on their own. Releases
+of one ``ocid`` (tender, award, contract stages) are merged before judging.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dualscope.devices.catalog import Catalog
+from dualscope.devices.detect import read_text
+from dualscope.devices.evidence import UNCONFIRMED_OEM, Hit
+from dualscope.devices.names import match_models, match_names
+from dualscope.devices.stats import ReadLog
+
+_TEXT_CAP = 500
+
+
+@dataclass
+class Purchase:
+    """What the releases of one ``ocid`` say, merged across stages."""
+
+    ocid: str
+    where: str
+    buyer: str = ""
+    suppliers: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # titles and descriptions
+    cpv: list[str] = field(default_factory=list)
+    amount: str = ""
+    currency: str = ""
+    date: str = ""
+
+
+@dataclass
+class ContractFinding:
+    """A flagged purchase: one row of ``contracts.csv``."""
+
+    ocid: str
+    buyer: str
+    suppliers: list[str]
+    vendor: str
+    brand: str
+    items: list[str]
+    cpv: list[str]
+    amount: str
+    currency: str
+    date: str
+    evidence: list[str]
+
+
+def _obj(value: Any, what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} should be an object, not {type(value).__name__}")
+    return value
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{what} should be a list, not {type(value).__name__}")
+    return value
+
+
+def _str(value: Any) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value).strip()
+
+
+def cpv_code(value: Any) -> str | None:
+    """8-digit CPV id from ``"32323500"``, ``"32323500-8"``, ``"32323500.0"`` or 32323500."""
+    text = _str(value).split("-")[0].split(".")[0].strip()
+    return text.zfill(8) if text.isdigit() and 7 <= len(text) <= 8 else None
+
+
+def _classifications(item: dict[str, Any]) -> Iterator[str]:
+    entries = [
+        item.get("classification"),
+        *_list(item.get("additionalClassifications"), "additionalClassifications"),
+    ]
+    for entry in entries:
+        entry = _obj(entry, "classification")
+        scheme = _str(entry.get("scheme")).upper()
+        code = cpv_code(entry.get("id"))
+        if code and (not scheme or "CPV" in scheme):
+            yield code
+
+
+def merge_release(purchase: Purchase, release: dict[str, Any]) -> None:
+    """Add what one release says to the purchase of its ocid (raises ValueError on wrong types)."""
+    parties = {}
+    for party in _list(release.get("parties"), "parties"):
+        party = _obj(party, "parties[]")
+        name, roles = _str(party.get("name")), _list(party.get("roles"), "roles")
+        parties[_str(party.get("id"))] = name
+        if "buyer" in roles and not purchase.buyer:
+            purchase.buyer = name
+        if "supplier" in roles and name and name not in purchase.suppliers:
+            purchase.suppliers.append(name)
+    buyer = _obj(release.get("buyer"), "buyer")
+    purchase.buyer = (
+        purchase.buyer or _str(buyer.get("name")) or parties.get(_str(buyer.get("id")), "")
+    )
+    tender = _obj(release.get("tender"), "tender")
+    stages = [("tender", tender)]
+    for award in _list(release.get("awards"), "awards"):
+        award = _obj(award, "awards[]")
+        stages.append(("award", award))
+        for supplier in _list(award.get("suppliers"), "awards[].suppliers"):
+            supplier = _obj(supplier, "supplier")
+            name = _str(supplier.get("name")) or parties.get(_str(supplier.get("id")), "")
+            if name and name not in purchase.suppliers:
+                purchase.suppliers.append(name)
+        purchase.date = purchase.date or _str(award.get("date"))[:10]
+    for contract in _list(release.get("contracts"), "contracts"):
+        contract = _obj(contract, "contracts[]")
+        stages.append(("contract", contract))
+        purchase.date = purchase.date or _str(contract.get("dateSigned"))[:10]
+    for stage, block in stages:
+        for key in ("title", "description"):
+            text = _str(block.get(key))[:_TEXT_CAP]
+            if text and text not in purchase.texts:
+                purchase.texts.append(text)
+        for item in _list(block.get("items"), f"{stage}.items"):
+            item = _obj(item, f"{stage}.items[]")
+            desc = _str(item.get("description"))[:_TEXT_CAP]
+            if desc and desc not in purchase.items:
+                purchase.items.append(desc)
+            for code in _classifications(item):
+                if code not in purchase.cpv:
+                    purchase.cpv.append(code)
+        value = _obj(block.get("value"), f"{stage}.value")
+        amount = _str(value.get("amount"))
+        # award value first, then contract, then tender estimate
+        if amount and (not purchase.amount or stage == "award"):
+            purchase.amount, purchase.currency = amount, _str(value.get("currency"))
+    purchase.date = purchase.date or _str(release.get("date"))[:10]
+
+
+def _after_sale(hit: Hit, date: str) -> bool:
+    return bool(hit.owned_until and date and date[:7] > hit.owned_until)
+
+
+def judge(purchase: Purchase, catalog: Catalog) -> ContractFinding | None:
+    """A finding when a supplier is a watched vendor/brand or items name one; else None."""
+    evidence: list[str] = []
+    strong: list[Hit] = []
+    for supplier in purchase.suppliers:
+        for hit in match_names(supplier, catalog, vendor_field=True):
+            strong.append(hit)
+            evidence.append(f"supplier {supplier!r}: {hit.evidence}")
+    via = "" if strong or not purchase.suppliers else " (supplied through a reseller)"
+    for text in purchase.items + purchase.texts:
+        for hit in match_names(text, catalog) + match_models(text, catalog):
+            if not hit.weak:
+                strong.append(hit)
+            evidence.append(f"item/description{via} {text[:80]!r}: {hit.evidence}")
+    dropped = [h for h in strong if _after_sale(h, purchase.date)]
+    strong = [h for h in strong if h not in dropped]
+    evidence += [
+        f"not counted: {h.brand} named in a purchase dated {purchase.date}, after the brand "
+        f"left {h.vendor} ({h.owned_until})"
+        for h in dropped
+    ]
+    if not strong:
+        return None
+    for code in purchase.cpv:
+        spec = catalog.cpv.get(code)
+        if spec is not None:
+            evidence.append(f"CPV {code} {spec.label} ({spec.status})")
+    best = max(strong, key=lambda h: (h.vendor is not None, h.rank))
+    vendor = best.vendor or UNCONFIRMED_OEM
+    brands = [h.brand for h in strong if h.brand and (h.vendor == best.vendor)]
+    return ContractFinding(
+        ocid=purchase.ocid, buyer=purchase.buyer, suppliers=purchase.suppliers, vendor=vendor,
+        brand=brands[0] if brands else "", items=purchase.items, cpv=purchase.cpv,
+        amount=purchase.amount, currency=purchase.currency, date=purchase.date,
+        evidence=list(dict.fromkeys(evidence)),
+    )  # fmt: skip
+
+
+def _releases(doc: Any, path: Path, where: str, log: ReadLog) -> Iterator[dict[str, Any]]:
+    """Full releases inside any OCDS document shape."""
+    if isinstance(doc, list):
+        for i, part in enumerate(doc):
+            yield from _releases(part, path, f"{where}[{i}]", log)
+        return
+    if not isinstance(doc, dict):
+        log.skip(path, "not an OCDS object", record=where, detail=type(doc).__name__)
+        return
+    if "records" in doc:
+        records = doc["records"]
+        if not isinstance(records, list):
+            log.skip(path, "wrong type", record=where, detail="records should be a list")
+            return
+        for i, record in enumerate(records):
+            yield from _record_releases(record, path, f"{where}records[{i}]", log)
+    elif "releases" in doc and "ocid" not in doc:
+        releases = doc["releases"]
+        if not isinstance(releases, list):
+            log.skip(path, "wrong type", record=where, detail="releases should be a list")
+            return
+        for i, release in enumerate(releases):
+            if not isinstance(release, dict):
+                log.skip(path, "release is not an object", record=f"{where}releases[{i}]")
+                continue
+            yield release
+    elif "ocid" in doc and ("compiledRelease" in doc or "releases" in doc):
+        yield from _record_releases(doc, path, where or "record", log)
+    elif "ocid" in doc:
+        yield doc
+    else:
+        log.skip(path, "not an OCDS release, record or package", record=where or None)
+
+
+def _record_releases(record: Any, path: Path, where: str, log: ReadLog) -> Iterator[dict[str, Any]]:
+    if not isinstance(record, dict):
+        log.skip(path, "record is not an object", record=where)
+        return
+    compiled = record.get("compiledRelease")
+    if isinstance(compiled, dict):
+        yield compiled
+        return
+    embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and "ocid" in r]
+    if not embedded:
+        log.skip(path, "record without compiledRelease or embedded releases", record=where)
+    yield from embedded
+
+
+def _documents(path: Path, log: ReadLog) -> Iterator[tuple[str, Any]]:
+    text = read_text(path, log, "ocds")
+    try:
+        yield "", json.loads(text)
+        return
+    except ValueError:
+        pass
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {lineno} ", json.loads(line)
+        except ValueError as exc:
+            log.skip(path, "invalid JSON", line=lineno, detail=str(exc)[:120])
+
+
+def read_ocds(path: Path, purchases: dict[str, Purchase], log: ReadLog) -> None:
+    """Merge the releases of one OCDS file into ``purchases`` (keyed by ocid)."""
+    for where, doc in _documents(path, log):
+        for release in _releases(doc, path, where, log):
+            ocid = _str(release.get("ocid"))
+            if not ocid:
+                log.skip(
+                    path, "release without ocid", record=where or _str(release.get("id")) or None
+                )
+                continue
+            known = purchases.get(ocid)
+            purchase = (
+                copy.deepcopy(known) if known else Purchase(ocid, f"{path.name} {where}".strip())
+            )
+            try:  # merged into a copy: a bad release leaves nothing half-merged
+                merge_release(purchase, release)
+            except (ValueError, TypeError) as exc:
+                log.skip(
+                    path,
+                    "wrong type",
+                    record=f"{ocid} {_str(release.get('id'))}".strip(),
+                    detail=str(exc),
+                )
+                continue
+            purchases[ocid] = purchase
+            log.read("ocds")

@@ -1,0 +1,293 @@
+"""Zeek logs (TSV with ``#separator``/``#fields`` headers, or JSON lines): devices seen in traffic.
+
+- ``dns.log``: clients resolving vendor cloud names (label-boundary suffix match), with answers;
+- ``ssl.log``: TLS server names (SNI) of vendor clouds, certificate subjects;
+- ``http.log``: vendor cloud hosts, vendor URL paths (``/ISAPI/``, ``/RPC2_Login``) on servers;
+- ``dhcp.log``: MAC ↔ IP, so traffic and inventories correlate;
+- ``conn.log``: bytes sent to the addresses those cloud names resolved to, and vendor ports.
+
+Destinations are reported as observed (address, port, the name that resolved to it): the tool
+never assumes where a server is.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dualscope.devices.catalog import Catalog
+from dualscope.devices.detect import iter_lines
+from dualscope.devices.evidence import Hit, Observation
+from dualscope.devices.fingerprints import cloud_domain, match_field, port_hit
+from dualscope.devices.oui import OuiIndex
+from dualscope.devices.stats import ReadLog
+
+Row = dict[str, object]
+_CLIENT_NOTE = "a phone or PC running the vendor's app, or a DNS forwarder, would show the same"
+
+
+def _log_kind(fields: set[str], path_hint: str | None) -> str:
+    if path_hint:
+        return path_hint
+    if "query" in fields:
+        return "dns"
+    if "conn_state" in fields or "orig_bytes" in fields:
+        return "conn"
+    if "mac" in fields and ({"assigned_addr", "assigned_ip", "client_addr"} & fields):
+        return "dhcp"
+    if "uri" in fields:
+        return "http"
+    if "server_name" in fields:
+        return "ssl"
+    return "other"
+
+
+def _unescape(value: str) -> str:
+    return value.encode("ascii", "backslashreplace").decode("unicode_escape")
+
+
+def _tsv_rows(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str, Row]]:
+    sep, set_sep, unset, empty = "\t", ",", "-", "(empty)"
+    fields: list[str] | None = None
+    kind = "other"
+    hint: str | None = None
+    for lineno, raw in iter_lines(path, log, fmt):
+        line = raw.rstrip("\r\n")
+        if not line:
+            continue
+        if line.startswith("#"):
+            key, _, value = line[1:].partition(" " if line.startswith("#separator") else sep)
+            if key == "separator":
+                sep = _unescape(value.strip()) or "\t"
+            elif key == "set_separator":
+                set_sep = value
+            elif key == "unset_field":
+                unset = value
+            elif key == "empty_field":
+                empty = value
+            elif key == "path":
+                hint = value.strip() or None
+            elif key == "fields":
+                fields = value.split(sep)
+                kind = _log_kind(set(fields), hint)
+            continue
+        if fields is None:
+            log.skip(path, "Zeek data line before the #fields header", line=lineno)
+            continue
+        values = line.split(sep)
+        if len(values) != len(fields):
+            log.skip(path, "wrong number of fields", line=lineno,
+                     detail=f"{len(values)} values for {len(fields)} fields")  # fmt: skip
+            continue
+        row: Row = {}
+        for name, value in zip(fields, values, strict=True):
+            if value == unset:
+                continue
+            row[name] = "" if value == empty else value
+        for name in ("answers", "TTLs"):
+            if isinstance(row.get(name), str):
+                row[name] = [v for v in str(row[name]).split(set_sep) if v]
+        yield lineno, kind, row
+
+
+def _json_rows(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str, Row]]:
+    kind: str | None = None
+    for lineno, raw in iter_lines(path, log, fmt):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            log.skip(path, "invalid JSON", line=lineno, detail=str(exc)[:120])
+            continue
+        if not isinstance(row, dict):
+            log.skip(path, "not a JSON object", line=lineno, detail=type(row).__name__)
+            continue
+        if kind is None:
+            kind = _log_kind(set(row), None)
+        yield lineno, kind, row
+
+
+def _text(row: Row, name: str) -> str:
+    value = row.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        raise ValueError(f"field {name!r} should be text, not {type(value).__name__}")
+    return str(value)
+
+
+def _count(row: Row, name: str) -> int:
+    value = row.get(name)
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | str | float):
+        raise ValueError(f"field {name!r} should be a count, not {type(value).__name__}")
+    return int(float(value)) if isinstance(value, str | float) else value
+
+
+def _answers(row: Row) -> list[str]:
+    value = row.get("answers") or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ValueError("field 'answers' should be a list")
+    return [str(v) for v in value]
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_group(text: str) -> bool:
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return addr.is_multicast or text.endswith(".255")
+
+
+@dataclass
+class ZeekAnalysis:
+    """State across a set of Zeek logs (DNS answers are needed to read conn.log)."""
+
+    catalog: Catalog
+    oui: OuiIndex
+    log: ReadLog
+    devices: dict[str, Observation] = field(default_factory=dict)
+    cloud_ips: dict[str, str] = field(default_factory=dict)  # answer address -> name queried
+    flows: dict[tuple[str, str, int, str], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0])
+    )
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def _device(self, ip: str, where: str) -> Observation:
+        if ip not in self.devices:
+            self.devices[ip] = Observation(source="zeek", where=where, ip=ip)
+        return self.devices[ip]
+
+    def _add_hit(self, ip: str, where: str, key: str, hit: Hit) -> None:
+        if (ip, key) not in self.seen:
+            self.seen.add((ip, key))
+            self._device(ip, where).hits.append(hit)
+
+    def _cloud(self, client: str, name: str, where: str, how: str, answers: list[str]) -> None:
+        found = cloud_domain(name, self.catalog)
+        if found is None or not client:
+            return
+        brand = f" ({found.brand})" if found.brand else ""
+        hit = Hit(found.vendor, found.brand, "cloud", "medium",
+                  f"{how} {name} ({found.vendor}{brand} cloud domain {found.domain}) at {where}; "
+                  f"{_CLIENT_NOTE}")  # fmt: skip
+        self._add_hit(client, where, f"cloud:{name}", hit)
+        obs = self._device(client, where)
+        ips = [a for a in answers if _is_ip(a)]
+        contact = f"{name} → {','.join(ips)}" if ips else name
+        if contact not in obs.cloud_contacts:
+            obs.cloud_contacts.append(contact)
+        for ip in ips:
+            self.cloud_ips.setdefault(ip, name)
+
+    def feed(self, kind: str, row: Row, where: str) -> None:
+        """Use one record of a log of ``kind``; raises ValueError for a wrong-typed field."""
+        orig, resp = _text(row, "id.orig_h"), _text(row, "id.resp_h")
+        if kind == "dns":
+            self._cloud(orig, _text(row, "query"), where, "DNS query", _answers(row))
+        elif kind == "ssl":
+            self._cloud(orig, _text(row, "server_name"), where, "TLS server name", [resp])
+            for hit in match_field("x509", _text(row, "subject"), self.catalog, "TLS subject"):
+                self._add_hit(resp, where, hit.evidence, hit)
+        elif kind == "http":
+            self._cloud(orig, _text(row, "host"), where, "HTTP host", [resp])
+            for hit in match_field("path", _text(row, "uri"), self.catalog, f"HTTP {where}"):
+                self._add_hit(resp, where, f"path:{hit.evidence[:60]}", hit)
+            for hit in match_field("server", _text(row, "server"), self.catalog, where):
+                self._add_hit(resp, where, hit.evidence, hit)
+        elif kind == "dhcp":
+            self._dhcp(row, where)
+        elif kind == "conn":
+            self._conn(row, orig, resp, where)
+
+    def _dhcp(self, row: Row, where: str) -> None:
+        ip = _text(row, "assigned_addr") or _text(row, "assigned_ip") or _text(row, "client_addr")
+        mac_text = _text(row, "mac")
+        if not ip or not mac_text:
+            return
+        mac, hit, note = self.oui.hit(mac_text)
+        obs = self._device(ip, where)
+        obs.mac = obs.mac or mac
+        obs.hostname = obs.hostname or _text(row, "host_name") or None
+        if hit:
+            self._add_hit(ip, where, f"oui:{mac}", hit)
+        if note and note not in obs.notes:
+            obs.notes.append(note)
+
+    def _conn(self, row: Row, orig: str, resp: str, where: str) -> None:
+        port, proto = _count(row, "id.resp_p"), _text(row, "proto").lower()
+        sent = _count(row, "orig_bytes")
+        if resp in self.cloud_ips:
+            flow = self.flows[(orig, resp, port, proto)]
+            flow[0] += 1
+            flow[1] += sent
+        hit = port_hit(port, proto, self.catalog)
+        if hit is None:
+            return
+        device, role = (orig, "sends to") if _is_group(resp) else (resp, "answers on")
+        evidence = f"{role} {hit.evidence}" + (f" ({orig} → {resp})" if orig else "")
+        located = Hit(hit.vendor, None, "port", "low", f"{evidence} at {where}", weak=hit.weak)
+        self._add_hit(device, where, f"port:{port}/{proto}", located)
+
+    def finish(self) -> list[Observation]:
+        """Observations with flows to cloud addresses attached to the clients that sent them."""
+        for (orig, resp, port, proto), (count, sent) in sorted(self.flows.items()):
+            name = self.cloud_ips[resp]
+            obs = self._device(orig, "conn.log")
+            obs.cloud_contacts.append(
+                f"{resp}:{port}/{proto} ({name}): {count} connection(s), {sent} bytes sent"
+            )
+            found = cloud_domain(name, self.catalog)
+            if found is not None:
+                self._add_hit(orig, "conn.log", f"cloud:{name}", Hit(
+                    found.vendor, found.brand, "cloud", "medium",
+                    f"connections to {resp}, an address {name} resolved to; {_CLIENT_NOTE}",
+                ))  # fmt: skip
+        return [o for o in self.devices.values() if o.hits]
+
+
+_ORDER = {"dhcp": 0, "dns": 1, "ssl": 2, "http": 3, "conn": 4, "other": 5}
+
+
+def read_zeek(
+    files: list[tuple[Path, str]], catalog: Catalog, oui: OuiIndex, log: ReadLog
+) -> list[Observation]:
+    """Observations from Zeek logs given as (path, "zeek-tsv" | "zeek-json")."""
+    analysis = ZeekAnalysis(catalog, oui, log)
+    kinds = [(_peek_kind(path, fmt, log), path, fmt) for path, fmt in files]
+    for _kind, path, fmt in sorted(kinds, key=lambda k: (_ORDER.get(k[0], 9), str(k[1]))):
+        rows = _tsv_rows(path, log, fmt) if fmt == "zeek-tsv" else _json_rows(path, log, fmt)
+        for lineno, kind, row in rows:
+            where = f"{path.name}:{lineno}"
+            try:
+                analysis.feed(kind, row, where)
+            except (ValueError, TypeError, OverflowError) as exc:
+                log.skip(path, "bad field value", line=lineno, detail=str(exc)[:160])
+                continue
+            log.read(f"zeek-{kind}")
+    return analysis.finish()
+
+
+def _peek_kind(path: Path, fmt: str, log: ReadLog) -> str:
+    quiet = ReadLog()  # peeking must not count anything twice
+    rows = _tsv_rows(path, quiet, fmt) if fmt == "zeek-tsv" else _json_rows(path, quiet, fmt)
+    for _, kind, _row in rows:
+        return kind
+    return "other"
