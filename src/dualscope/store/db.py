@@ -46,17 +46,20 @@ def open_store(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 def _migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Add columns introduced after a store was created (stores made by earlier versions)."""
-    have = {
-        row[0]
-        for row in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'ingested_files'"
-        ).fetchall()
-    }
-    for column, kind in (
-        ("records_replaced", "BIGINT"),
-        ("records_stale", "BIGINT"),
-        ("skipped_reasons", "JSON"),
-        ("kind", "VARCHAR"),
-    ):
-        if column not in have:
-            con.execute(f"ALTER TABLE ingested_files ADD COLUMN {column} {kind}")
+    for table, column, kind in _ADDED_COLUMNS:
+        present = con.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+            [table, column],
+        ).fetchone()
+        if present is None:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
+# (table, column, type) added to the contract after the first release, in order.
+_ADDED_COLUMNS = (
+    ("ingested_files", "records_replaced", "BIGINT"),
+    ("ingested_files", "records_stale", "BIGINT"),
+    ("ingested_files", "skipped_reasons", "JSON"),
+    ("ingested_files", "kind", "VARCHAR"),
+    ("screen_partners", "orcid", "VARCHAR"),
+)

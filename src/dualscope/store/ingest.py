@@ -523,3 +523,20 @@ def export_to_work(record: dict[str, Any]) -> dict[str, Any]:
         "topics": [t for t in (record.get("topics") or []) if isinstance(t, dict)],
         "authorships": record.get("authorships") or [],
     }
+
+
+def merge_jsonl(
+    con: duckdb.DuckDBPyConnection, path: Path, *, source: str, source_file: str
+) -> tuple[int, int, int]:
+    """Merge an already validated JSON Lines file into ``works`` inside the caller's transaction.
+
+    Used by `fetch` to store an API page together with its cursor. Returns
+    ``(distinct works, replaced, stale)``.
+    """
+    con.execute(STAGE_FROM_JSON, {"path": str(path), "columns": READ_COLUMNS})
+    params = {"source": source, "source_file": source_file}
+    replaced, stale, distinct = _existing_counts(con, params)
+    if distinct:
+        con.execute(MERGE_STAGED, params)
+    con.execute("DROP TABLE _ingest_stage")
+    return distinct, replaced, stale

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS works (
     keywords VARCHAR[],
     topics STRUCT(id VARCHAR, display_name VARCHAR, score DOUBLE)[],
     authorships {AUTHORSHIP_TYPE}[],
-    source VARCHAR,                   -- openalex | openalex_api | wos | scopus | dimensions | openalex_csv
+    source VARCHAR,  -- openalex | openalex_api | wos | scopus | dimensions | openalex_csv
     source_file VARCHAR
 )
 """
@@ -116,7 +116,8 @@ CREATE TABLE IF NOT EXISTS screen_partners (
     institution_id VARCHAR,
     institution_name VARCHAR,
     country_code VARCHAR,
-    basis VARCHAR                     -- institution | authorships.countries | raw_string
+    basis VARCHAR,                    -- institution | authorships.countries | raw_string
+    orcid VARCHAR                     -- the author's ORCID when the source gives one
 )
 """
 

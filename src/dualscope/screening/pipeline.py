@@ -1,0 +1,307 @@
+"""The screening run: scan, resolve, flag, classify, and store the result in one transaction.
+
+1. :data:`scan.CANDIDATE_SCAN` (SQL) keeps the authorships of candidate co-publications.
+2. :func:`resolve.resolve` matches each distinct raw string and institution once (Python).
+3. SQL joins give each authorship its watchlist entities and focus-country partner
+   institutions; a work (or a group of works sharing a DOI) is flagged when it has both.
+4. Flagged works are classified into technology areas and written to the ``screen_*`` tables,
+   replacing the previous run in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+from dualscope.screening import scan
+from dualscope.screening.options import ScreenOptions
+from dualscope.screening.resolve import MatcherLike, ResolveStats, resolve
+
+
+class AreaHitLike(Protocol):
+    area_id: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+class ClassifierLike(Protocol):
+    """What the screening needs from :class:`dualscope.classify.classifier.Classifier`."""
+
+    def classify(
+        self,
+        title: str | None,
+        abstract: str | None = None,
+        keywords: Sequence[str] = (),
+        topics: Sequence[tuple[str, str]] = (),
+    ) -> Sequence[Any]: ...
+
+
+@dataclass
+class FlaggedWork:
+    """One flagged publication with everything the outputs show."""
+
+    work_id: str
+    doi: str | None
+    title: str | None
+    year: int | None
+    matches: list[dict[str, Any]] = field(default_factory=list)
+    partners: list[dict[str, Any]] = field(default_factory=list)
+    areas: list[tuple[str, float, str]] = field(default_factory=list)
+
+    @property
+    def entities(self) -> list[str]:
+        return sorted({m["entity_name"] for m in self.matches})
+
+    @property
+    def entity_ids(self) -> list[str]:
+        return sorted({m["entity_id"] for m in self.matches})
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({m["category"] for m in self.matches})
+
+    @property
+    def partner_countries(self) -> list[str]:
+        return sorted({p["country_code"] for p in self.partners})
+
+    @property
+    def partner_institutions(self) -> list[str]:
+        return sorted({p["institution_name"] for p in self.partners if p["institution_name"]})
+
+    @property
+    def evidence(self) -> str:
+        """Which author and affiliation matched what entity, by which rule; then the partners."""
+        parts = [
+            f"author {m['author_index']} {m['author_name'] or '(no name)'}: "
+            f"'{m['affiliation']}' -> {m['entity_name']} [{m['category']}] by {m['rule']}"
+            f" ({m['explanation']})"
+            for m in self.matches
+        ]
+        parts += [
+            f"author {p['author_index']} {p['author_name'] or '(no name)'}: "
+            f"partner {p['institution_name']} ({p['country_code']}, from {p['basis']})"
+            for p in self.partners
+        ]
+        return " | ".join(parts)
+
+
+@dataclass
+class ScreenResult:
+    """The outcome of one run: flagged works and the counts summary.json reports."""
+
+    works: list[FlaggedWork]
+    works_read: int
+    candidates: int
+    merged_by_doi: int
+    resolve_stats: ResolveStats
+    options: ScreenOptions
+
+
+def abstract_text(value: Any) -> str | None:
+    """Plain text of a stored abstract: OpenAlex inverted index or ``{"text": ...}``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict) and isinstance(value.get("text"), str):
+        return str(value["text"])
+    if isinstance(value, dict):
+        from dualscope.classify.text import abstract_from_inverted_index
+
+        text: str | None = abstract_from_inverted_index(value)
+        return text
+    return None
+
+
+def run_screening(
+    con: duckdb.DuckDBPyConnection,
+    options: ScreenOptions,
+    matcher: MatcherLike,
+    classifier: ClassifierLike,
+    country_of: Callable[[str | None], str | None],
+) -> ScreenResult:
+    """Screen the store's works; return the flagged works (not yet written)."""
+    years = {"since": options.since, "until": options.until}
+    focus = sorted(options.countries)
+    try:
+        row = con.execute(scan.WORKS_IN_RANGE, years).fetchone()
+        works_read = int(row[0]) if row else 0
+        con.execute(scan.CANDIDATE_SCAN, {**years, "focus": focus})
+        row = con.execute(scan.CANDIDATE_COUNT).fetchone()
+        candidates = int(row[0]) if row else 0
+        stats = resolve(con, matcher, country_of)
+        con.execute(scan.HITS, {"categories": sorted(options.categories)})
+        con.execute(scan.PARTNERS, {"focus": focus})
+        con.execute(scan.FLAGGED)
+        row = con.execute(scan.MERGED_BY_DOI).fetchone()
+        merged = int(row[0]) if row else 0
+        works = _assemble(con, classifier)
+    finally:
+        for statement in scan.DROP_TEMP:
+            con.execute(statement)
+    return ScreenResult(works, works_read, candidates, merged, stats, options)
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _assemble(con: duckdb.DuckDBPyConnection, classifier: ClassifierLike) -> list[FlaggedWork]:
+    matches: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in _dicts(con, scan.FLAGGED_HITS):
+        matches[m["work_id"]].append(m)
+    partners: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in _dicts(con, scan.FLAGGED_PARTNERS):
+        partners[p["work_id"]].append(p)
+    works = []
+    for w in _dicts(con, scan.FLAGGED_WORKS):
+        flagged = FlaggedWork(
+            work_id=w["work_id"],
+            doi=w["doi"],
+            title=w["title"],
+            year=w["publication_year"],
+            matches=matches[w["work_id"]],
+            partners=partners[w["work_id"]],
+        )
+        topics = [(t[0] or "", t[1] or "") for t in (w["topics"] or [])]
+        hits = classifier.classify(
+            w["title"], abstract_text(w["abstract_inverted_index"]), w["keywords"] or [], topics
+        )
+        flagged.areas = [(h.area_id, float(h.score), "; ".join(h.evidence)) for h in hits]
+        works.append(flagged)
+    return works
+
+
+# --- storing the result --------------------------------------------------------------------
+
+_LIST = pa.list_(pa.string())
+_SCHEMAS: dict[str, pa.Schema] = {
+    "screen_works": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("doi", pa.string()),
+            ("title", pa.string()),
+            ("year", pa.int32()),
+            ("entity_ids", _LIST),
+            ("entities", _LIST),
+            ("categories", _LIST),
+            ("partner_countries", _LIST),
+            ("partner_institutions", _LIST),
+            ("areas", _LIST),
+            ("evidence", pa.string()),
+        ]
+    ),
+    "screen_matches": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("author_index", pa.int32()),
+            ("author_name", pa.string()),
+            ("author_id", pa.string()),
+            ("affiliation", pa.string()),
+            ("entity_id", pa.string()),
+            ("entity_name", pa.string()),
+            ("category", pa.string()),
+            ("rule", pa.string()),
+            ("score", pa.float64()),
+            ("explanation", pa.string()),
+        ]
+    ),
+    "screen_partners": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("author_index", pa.int32()),
+            ("author_name", pa.string()),
+            ("author_id", pa.string()),
+            ("institution_id", pa.string()),
+            ("institution_name", pa.string()),
+            ("country_code", pa.string()),
+            ("basis", pa.string()),
+            ("orcid", pa.string()),
+        ]
+    ),
+    "screen_areas": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("area_id", pa.string()),
+            ("score", pa.float64()),
+            ("evidence", pa.string()),
+        ]
+    ),
+}
+
+
+def _rows(result: ScreenResult) -> dict[str, list[dict[str, Any]]]:
+    """The result as rows of each ``screen_*`` table."""
+    works = [
+        {
+            "work_id": w.work_id,
+            "doi": w.doi,
+            "title": w.title,
+            "year": w.year,
+            "entity_ids": w.entity_ids,
+            "entities": w.entities,
+            "categories": w.categories,
+            "partner_countries": w.partner_countries,
+            "partner_institutions": w.partner_institutions,
+            "areas": [a for a, _, _ in w.areas],
+            "evidence": w.evidence,
+        }
+        for w in result.works
+    ]
+    return {
+        "screen_works": works,
+        "screen_matches": [m for w in result.works for m in w.matches],
+        "screen_partners": [p for w in result.works for p in w.partners],
+        "screen_areas": [
+            {"work_id": w.work_id, "area_id": a, "score": s, "evidence": e}
+            for w in result.works
+            for a, s, e in w.areas
+        ],
+    }
+
+
+def store_result(
+    con: duckdb.DuckDBPyConnection, result: ScreenResult, summary: dict[str, Any]
+) -> None:
+    """Replace the ``screen_*`` tables with ``result`` in one transaction (Arrow bulk loads)."""
+    tables = {
+        name: pa.Table.from_pylist(
+            [{f.name: row.get(f.name) for f in _SCHEMAS[name]} for row in rows],
+            schema=_SCHEMAS[name],
+        )
+        for name, rows in _rows(result).items()
+    }
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, table in tables.items():
+            con.execute(f"DELETE FROM {name}")  # noqa: S608 (fixed table names)
+            view = f"_{name}_arrow"
+            con.register(view, table)
+            columns = ", ".join(table.column_names)
+            con.execute(
+                f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {view}"  # noqa: S608
+            )
+            con.unregister(view)
+        con.execute("DELETE FROM screen_meta")
+        con.executemany(
+            "INSERT INTO screen_meta VALUES (?, ?)",
+            [
+                ("summary", json.dumps(summary, ensure_ascii=False)),
+                ("options", json.dumps(result.options.as_dict())),
+            ],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

@@ -1,0 +1,79 @@
+"""`dualscope screen` as a library call: ingest (optional), screen, store, write the folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dualscope.errors import DualscopeError
+from dualscope.screening.options import ScreenOptions
+from dualscope.screening.outputs import OutputFiles, write_outputs
+from dualscope.screening.pipeline import (
+    ClassifierLike,
+    ScreenResult,
+    run_screening,
+    store_result,
+)
+from dualscope.screening.resolve import MatcherLike
+from dualscope.screening.summary import build_summary
+from dualscope.settings import Settings
+from dualscope.store.db import open_store
+from dualscope.store.ingest import IngestReport, ingest_paths
+
+
+@dataclass
+class ScreenRun:
+    result: ScreenResult
+    summary: dict[str, Any]
+    outputs: OutputFiles
+    ingest: IngestReport | None
+
+
+def default_components(
+    settings: Settings | None = None,
+) -> tuple[MatcherLike, ClassifierLike, str | None]:
+    """The bundled matcher, classifier and the watchlist version they use."""
+    from dualscope.classify.classifier import Classifier
+    from dualscope.matching.matcher import Matcher
+    from dualscope.watchlist.loader import load_watchlist
+
+    watchlist = load_watchlist(settings)
+    return Matcher.default(settings), Classifier.default(), watchlist.version
+
+
+def screen(
+    db: Path,
+    out: Path,
+    options: ScreenOptions,
+    *,
+    files: Sequence[Path] = (),
+    strict: bool = False,
+    warn: Callable[[str], None] | None = None,
+    progress: Callable[[Path], None] | None = None,
+    settings: Settings | None = None,
+    components: tuple[MatcherLike, ClassifierLike, str | None] | None = None,
+    pseudonymise: bool = False,
+) -> ScreenRun:
+    """Ingest ``files`` (if any), screen the store at ``db`` and write the folder ``out``."""
+    from dualscope.geo.countries import country_from_text
+
+    matcher, classifier, version = components or default_components(settings)
+    con = open_store(db)
+    try:
+        report = (
+            ingest_paths(con, files, strict=strict, warn=warn, progress=progress) if files else None
+        )
+        if con.execute("SELECT count(*) FROM works").fetchone() == (0,):
+            raise DualscopeError(
+                f"{db}: the store holds no works",
+                hint="give input files: `dualscope screen works.jsonl.gz --out DIR`",
+            )
+        result = run_screening(con, options, matcher, classifier, country_from_text)
+        summary = build_summary(con, result, watchlist_version=version, ingest=report)
+        store_result(con, result, summary)
+        outputs = write_outputs(con, out, summary, pseudonymise=pseudonymise)
+    finally:
+        con.close()
+    return ScreenRun(result, summary, outputs, report)

@@ -1,0 +1,192 @@
+"""The screening's SQL: one heavy scan over the corpus, then small joins on its result.
+
+``CANDIDATE_SCAN`` is the only statement that reads every work. It is plain SQL (unnest,
+struct field access, list predicates, GROUP BY) so the same step can run on Spark SQL over the
+full OpenAlex snapshot (``explode``/``exists`` for ``unnest``/``list_has_any``) and hand its small
+result to the Python stage. It keeps one row per authorship of each *candidate* co-publication:
+
+- at least one focus-country signal: an institution with a focus ``country_code``, a focus
+  country in ``authorships.countries``, or an authorship with raw affiliation text but no
+  institution (its country is decided later from the text);
+- at least one authorship that could be Chinese or unknown: a CN institution or country, no
+  institution at all, or raw affiliation text (raw-only Chinese affiliations such as
+  "College of Computer, National University of Defense Technology, Changsha" name no country,
+  and OpenAlex sometimes assigns them to the wrong institution).
+
+Everything after the scan joins the candidate table with the matcher's verdicts on each
+distinct raw string and each distinct institution (resolved once in Python,
+:mod:`dualscope.screening.resolve`).
+"""
+
+from __future__ import annotations
+
+CANDIDATE_SCAN = """
+CREATE OR REPLACE TEMP TABLE _screen_cand AS
+WITH a AS (
+    SELECT work_id, doi, publication_year AS year,
+           unnest(authorships) AS au,
+           generate_subscripts(authorships, 1) AS author_index
+    FROM works
+    WHERE ($since IS NULL OR publication_year >= $since)
+      AND ($until IS NULL OR publication_year <= $until)
+), p AS (
+    SELECT work_id, doi, year, author_index,
+           au.author.id AS author_id,
+           au.author.display_name AS author_name,
+           au.author.orcid AS orcid,
+           coalesce(au.institutions, []) AS institutions,
+           list_transform(coalesce(au.institutions, []), lambda i: upper(i.country_code))
+               AS inst_countries,
+           list_transform(coalesce(au.countries, []), lambda c: upper(c)) AS countries,
+           list_filter(coalesce(au.raw_affiliation_strings, []), lambda s: trim(s) <> '') AS raw
+    FROM a
+), candidates AS (
+    SELECT work_id
+    FROM p
+    GROUP BY work_id
+    HAVING bool_or(list_has_any(inst_countries, $focus) OR list_has_any(countries, $focus)
+                   OR (len(institutions) = 0 AND len(raw) > 0))
+       AND bool_or(list_contains(inst_countries, 'CN') OR list_contains(countries, 'CN')
+                   OR len(institutions) = 0 OR len(raw) > 0)
+)
+SELECT p.*,
+       CASE WHEN list_contains(inst_countries, 'CN') OR list_contains(countries, 'CN')
+            THEN 'CN' END AS country_hint
+FROM p SEMI JOIN candidates USING (work_id)
+"""
+
+WORKS_IN_RANGE = """
+SELECT count(*) FROM works
+WHERE ($since IS NULL OR publication_year >= $since)
+  AND ($until IS NULL OR publication_year <= $until)
+"""
+
+CANDIDATE_COUNT = "SELECT count(DISTINCT work_id) FROM _screen_cand"
+
+# Each distinct raw affiliation string (with the CN context the matcher may use), resolved once.
+DISTINCT_RAW = """
+SELECT DISTINCT r AS raw, country_hint
+FROM (SELECT unnest(raw) AS r, country_hint FROM _screen_cand)
+"""
+
+# Each distinct institution, resolved once by its identifiers (and its name as a fallback).
+DISTINCT_INSTITUTIONS = """
+SELECT DISTINCT i.id, i.ror, i.display_name, upper(i.country_code) AS country_code,
+       list_sort(coalesce(i.lineage, [])) AS lineage
+FROM (SELECT unnest(institutions) AS i FROM _screen_cand)
+"""
+
+# Matcher verdicts (registered from Python as _res_raw, _res_inst, _raw_country) joined back to
+# the authorships: one row per (work, author, affiliation, entity) of the selected categories.
+HITS = """
+CREATE OR REPLACE TEMP TABLE _screen_hits AS
+SELECT c.work_id, c.author_index, c.author_name, c.author_id,
+       r.raw AS affiliation, r.entity_id, r.entity_name, r.category, r.rule, r.score,
+       r.explanation
+FROM (SELECT work_id, author_index, author_name, author_id, country_hint, unnest(raw) AS raw
+      FROM _screen_cand) c
+JOIN _res_raw r ON r.raw = c.raw AND r.country_hint IS NOT DISTINCT FROM c.country_hint
+WHERE list_contains($categories, r.category)
+UNION ALL
+SELECT c.work_id, c.author_index, c.author_name, c.author_id,
+       coalesce(c.i.display_name, c.i.id, c.i.ror) || ' [' || coalesce(c.i.id, c.i.ror, '') || ']'
+           AS affiliation,
+       r.entity_id, r.entity_name, r.category, r.rule, r.score, r.explanation
+FROM (SELECT work_id, author_index, author_name, author_id, unnest(institutions) AS i
+      FROM _screen_cand) c
+JOIN _res_inst r
+  ON r.id IS NOT DISTINCT FROM c.i.id AND r.ror IS NOT DISTINCT FROM c.i.ror
+ AND r.display_name IS NOT DISTINCT FROM c.i.display_name
+WHERE list_contains($categories, r.category)
+"""
+
+# Authors at an institution in a focus country. The country comes from the institution's
+# country_code; for an author without an institution (or with a focus country OpenAlex parsed
+# but did not tie to an institution) from authorships.countries; failing both, from the raw
+# string (country_from_text, registered as _raw_country).
+PARTNERS = """
+CREATE OR REPLACE TEMP TABLE _screen_partners AS
+WITH by_inst AS (
+    SELECT work_id, author_index, author_name, author_id, orcid,
+           i.id AS institution_id, coalesce(i.display_name, i.id, i.ror) AS institution_name,
+           upper(i.country_code) AS country_code, 'institution' AS basis
+    FROM (SELECT *, unnest(institutions) AS i FROM _screen_cand)
+    WHERE list_contains($focus, upper(i.country_code))
+), raw_c AS (
+    SELECT c.work_id, c.author_index, c.r AS raw, rc.country
+    FROM (SELECT work_id, author_index, unnest(raw) AS r FROM _screen_cand) c
+    JOIN _raw_country rc ON rc.raw = c.r
+), by_countries AS (
+    SELECT c.work_id, c.author_index, c.author_name, c.author_id, c.orcid,
+           NULL AS institution_id,
+           coalesce(min(rc.raw), array_to_string(any_value(c.raw), '; ')) AS institution_name,
+           c.country AS country_code, 'authorships.countries' AS basis
+    FROM (SELECT *, unnest(countries) AS country FROM _screen_cand) c
+    LEFT JOIN raw_c rc
+      ON rc.work_id = c.work_id AND rc.author_index = c.author_index AND rc.country = c.country
+    WHERE list_contains($focus, c.country) AND NOT list_contains(c.inst_countries, c.country)
+    GROUP BY ALL
+), by_raw AS (
+    SELECT c.work_id, c.author_index, c.author_name, c.author_id, c.orcid,
+           NULL AS institution_id, rc.raw AS institution_name, rc.country AS country_code,
+           'raw_string' AS basis
+    FROM _screen_cand c JOIN raw_c rc USING (work_id, author_index)
+    WHERE len(c.institutions) = 0 AND len(c.countries) = 0 AND list_contains($focus, rc.country)
+)
+SELECT * FROM by_inst
+UNION ALL SELECT * FROM by_countries
+UNION ALL SELECT * FROM by_raw
+"""
+
+# Works sharing a DOI are one publication (e.g. the same paper from OpenAlex and Web of
+# Science): a group is flagged when, together, its records have a watchlist hit and a partner.
+# Each flagged group is reported under one work id (an OpenAlex W-id when there is one).
+FLAGGED = """
+CREATE OR REPLACE TEMP TABLE _screen_flagged AS
+WITH w AS (
+    SELECT DISTINCT work_id, coalesce(doi, work_id) AS gkey FROM _screen_cand
+), groups AS (
+    SELECT gkey FROM w
+    WHERE work_id IN (SELECT work_id FROM _screen_hits)
+    INTERSECT
+    SELECT gkey FROM w
+    WHERE work_id IN (SELECT work_id FROM _screen_partners)
+)
+SELECT w.work_id AS member_id, w.gkey,
+       first(w.work_id ORDER BY NOT regexp_matches(w.work_id, '^W\\d+$'), w.work_id)
+           OVER (PARTITION BY w.gkey) AS work_id
+FROM w JOIN groups USING (gkey)
+"""
+
+FLAGGED_WORKS = """
+SELECT f.work_id, w.doi, w.title, w.publication_year, w.abstract_inverted_index, w.keywords,
+       list_transform(w.topics, lambda t: [t.id, t.display_name]) AS topics, w.source, w.updated_date
+FROM (SELECT DISTINCT work_id FROM _screen_flagged) f JOIN works w USING (work_id)
+ORDER BY f.work_id
+"""
+
+FLAGGED_HITS = """
+SELECT DISTINCT f.work_id, h.author_index, h.author_name, h.author_id, h.affiliation,
+       h.entity_id, h.entity_name, h.category, h.rule, h.score, h.explanation
+FROM _screen_hits h JOIN _screen_flagged f ON f.member_id = h.work_id
+ORDER BY f.work_id, h.author_index, h.entity_id, h.affiliation
+"""
+
+FLAGGED_PARTNERS = """
+SELECT DISTINCT f.work_id, p.author_index, p.author_name, p.author_id, p.orcid,
+       p.institution_id, p.institution_name, p.country_code, p.basis
+FROM _screen_partners p JOIN _screen_flagged f ON f.member_id = p.work_id
+ORDER BY f.work_id, p.author_index, p.country_code, p.institution_name
+"""
+
+MERGED_BY_DOI = "SELECT count(*) - count(DISTINCT work_id) FROM _screen_flagged"
+
+DROP_TEMP = [
+    "DROP TABLE IF EXISTS _screen_cand",
+    "DROP TABLE IF EXISTS _screen_hits",
+    "DROP TABLE IF EXISTS _screen_partners",
+    "DROP TABLE IF EXISTS _screen_flagged",
+    "DROP TABLE IF EXISTS _res_raw",
+    "DROP TABLE IF EXISTS _res_inst",
+    "DROP TABLE IF EXISTS _raw_country",
+]
