@@ -1,0 +1,83 @@
+"""The guarded fuzzy rule's candidate index: misspelt words only, never a different word.
+
+A name is a candidate only if it has the same number of words as a window of the segment, all
+but one of them identical (after normalisation and abbreviation folding), and the one that differs
+is *not a real word* (not in the vocabulary of watchlist names, known institutions, places,
+abbreviations) while being a close spelling of the watchlist word. "Tsinghau University" can
+match; "Beijing University of Technology" (a real, different word) and "Nanning University" (a
+place) never turn into a hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+
+from dualscope.matching.abbreviations import CANONICAL, STOPWORDS
+from dualscope.matching.context import CHINESE_PLACES, FOREIGN_PLACES, GENERIC_WORDS
+from dualscope.matching.index import AliasEntry, WatchlistIndex
+
+MIN_SIMILARITY = 0.8
+MIN_WORD = 5
+
+
+@dataclass(slots=True)
+class FuzzyIndex:
+    by_last: dict[tuple[int, str], list[AliasEntry]] = field(default_factory=dict)
+    by_first: dict[tuple[int, str], list[AliasEntry]] = field(default_factory=dict)
+    lengths: set[int] = field(default_factory=set)
+    vocabulary: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, index: WatchlistIndex, known_vocabulary: set[str]) -> FuzzyIndex:
+        fuzzy = cls()
+        fuzzy.vocabulary = (
+            set(known_vocabulary)
+            | set(CANONICAL)
+            | set(CANONICAL.values())
+            | GENERIC_WORDS
+            | CHINESE_PLACES
+            | FOREIGN_PLACES
+            | STOPWORDS
+        )
+        for key, entries in index.names.by_key.items():
+            fuzzy.vocabulary.update(key)
+            for entry in entries:
+                if entry.subunit is not None or len(key) < 2:
+                    continue
+                fuzzy.by_last.setdefault((len(key), key[-1]), []).append(entry)
+                fuzzy.by_first.setdefault((len(key), key[0]), []).append(entry)
+                fuzzy.lengths.add(len(key))
+        return fuzzy
+
+    def candidates(self, keys: list[str]) -> Iterator[tuple[int, int, AliasEntry, str]]:
+        """(start, end, alias, "typo → word") for windows that differ by one misspelt word."""
+        if all(k in self.vocabulary for k in keys):
+            return
+        seen: set[tuple[int, int, str]] = set()
+        for length in self.lengths:
+            for start in range(0, len(keys) - length + 1):
+                window = keys[start : start + length]
+                pool = self.by_last.get((length, window[-1]), []) + self.by_first.get(
+                    (length, window[0]), []
+                )
+                for entry in pool:
+                    pair = self._one_typo(window, entry.key)
+                    if pair and (start, start + length, entry.entity_id) not in seen:
+                        seen.add((start, start + length, entry.entity_id))
+                        yield start, start + length, entry, pair
+
+    def _one_typo(self, window: list[str], key: tuple[str, ...]) -> str | None:
+        diffs = [(a, b) for a, b in zip(window, key, strict=True) if a != b]
+        if len(diffs) != 1:
+            return None
+        typo, word = diffs[0]
+        if typo in self.vocabulary or len(typo) < MIN_WORD or len(word) < MIN_WORD:
+            return None
+        if typo[0] != word[0] or word in CHINESE_PLACES:
+            return None
+        if OSA.normalized_similarity(typo, word) < MIN_SIMILARITY:
+            return None
+        return f"'{typo}' read as '{word}'"

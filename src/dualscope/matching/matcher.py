@@ -1,0 +1,397 @@
+"""The affiliation matcher: raw string (+ ids, country) → watchlist entities with evidence.
+
+Order of work, cheap first: identifiers; Chinese names (only when the string has Chinese
+script); then each comma/semicolon segment is scanned for watchlist names and known
+non-watchlist names (token n-gram lookups), the longest / most specific name wins, and guards
+reject names that continue into another institution's name, affiliated hospitals, and generic
+names without Chinese context; acronyms need Chinese context too; the fuzzy rule only runs on
+segments that name an organisation but matched nothing, and only forgives misspelt words.
+Results are memoised per distinct input.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar
+
+from rapidfuzz import fuzz, process
+
+from dualscope.matching import rules
+from dualscope.matching.context import CHINESE_PLACES, chinese_context, foreign_context
+from dualscope.matching.fuzzy import FuzzyIndex
+from dualscope.matching.index import (
+    AliasEntry,
+    WatchlistIndex,
+    build_index,
+    entity_ids_of,
+    normalise_id,
+)
+from dualscope.matching.known import (
+    KnownInstitution,
+    known_file,
+    load_known,
+    load_near_misses,
+    near_miss_institutions,
+)
+from dualscope.matching.knownindex import KnownIndex
+from dualscope.matching.normalize import cjk_compact, fold, has_cjk, segments
+from dualscope.matching.segment import CONTINUATIONS, DIRECTIONS, Segment
+from dualscope.matching.types import Evidence, Match
+from dualscope.settings import Settings, get_settings
+from dualscope.watchlist.model import Watchlist
+
+_UPPER_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9&]{1,7}(?![A-Za-z0-9])")
+_NUMBERED = re.compile(
+    r"\b(?:no )?(\d{1,3})(?:st|nd|rd|th)? (?:research )?institute of "
+    r"(?:china electronics technology (?:group )?(?:corporation|corp|co)?|cetc)\b"
+    r"|\bcetc (?:no )?(\d{1,3})(?:st|nd|rd|th)?(?: research)? institute\b"
+)
+_CETC_ID = "china-electronics-technology-group-corporation"
+_HOSPITAL_ZH = "医院"
+_NOT_A_PLACE = frozenset({"china", "chinese", "pla", "prc"})
+# Places that may follow "of" without making a longer name ("Tianjin University of China").
+_PLACE_NAMES = CHINESE_PLACES - {"chinese", "pla"}
+CACHE_SIZE = 262_144
+
+_Found = dict[str, tuple[float, list[Evidence], int]]  # entity id → (score, evidence, order)
+
+
+class Matcher:
+    """Resolve affiliation strings to watchlist entities, each with score and evidence."""
+
+    def __init__(
+        self,
+        watchlist: Watchlist,
+        known: Iterable[KnownInstitution] | None = None,
+        *,
+        near_misses: bool = True,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
+        self.watchlist = watchlist
+        self.index: WatchlistIndex = build_index(watchlist)
+        rows = list(near_miss_institutions(load_near_misses())) if near_misses else []
+        rows.extend(known or ())
+        self.known = KnownIndex.build(rows, self.index)
+        self.fuzzy = FuzzyIndex.build(self.index, self.known.vocabulary)
+        self._match_cached = lru_cache(maxsize=cache_size)(self._match)
+        self._closest_names: list[tuple[str, str, str]] | None = None
+        self._places: dict[str, tuple[str, ...]] = {}
+
+    # --- construction -------------------------------------------------------------------------
+
+    _default_lock: ClassVar[threading.Lock] = threading.Lock()
+    _defaults: ClassVar[dict[tuple[str, float], Matcher]] = {}
+
+    @classmethod
+    def default(cls, settings: Settings | None = None) -> Matcher:
+        """Bundled + user watchlist, plus known institutions if imported; built once and cached."""
+        from dualscope.watchlist.loader import load_watchlist
+
+        settings = settings or get_settings()
+        path = known_file(settings)
+        stamp = path.stat().st_mtime if path.is_file() else 0.0
+        key = (str(settings.user_watchlist_dir.resolve()), stamp)
+        with cls._default_lock:
+            if key not in cls._defaults:
+                known = load_known(path) if path.is_file() else None
+                cls._defaults[key] = cls(load_watchlist(settings), known)
+            return cls._defaults[key]
+
+    # --- public API ---------------------------------------------------------------------------
+
+    def match(
+        self, text: str | None, ids: Sequence[str] = (), country: str | None = None
+    ) -> list[Match]:
+        """Watchlist entities named by ``text`` (or identified by ``ids``), best evidence first.
+
+        ``ids`` may be ROR or OpenAlex institution ids or URLs, lineage included; ``country`` is
+        an ISO 3166-1 code when the caller knows it. Returns ``[]`` when nothing matches.
+        """
+        key_ids = tuple(ids) if ids else ()
+        return list(self._match_cached(text or "", key_ids, country.upper() if country else None))
+
+    def closest(self, text: str, limit: int = 5) -> list[tuple[str, str, float]]:
+        """The watchlist names most similar to ``text`` (entity id, name, similarity 0..1).
+
+        For "closest names, not matched" in ``dualscope check``: similarity is not a match.
+        """
+        if self._closest_names is None:
+            self._closest_names = [
+                (e.id, name, fold(name))
+                for e in self.watchlist.entities
+                for name in [e.name_en, *(a.name for a in e.aliases if not has_cjk(a.name))]
+            ]
+        query = fold(text)
+        choices = [folded for _, _, folded in self._closest_names]
+        results = process.extract(query, choices, scorer=fuzz.token_sort_ratio, limit=limit * 4)
+        seen: dict[str, tuple[str, str, float]] = {}
+        for _, score, position in results:
+            entity_id, name, _ = self._closest_names[position]
+            if entity_id not in seen:
+                seen[entity_id] = (entity_id, name, round(score / 100, 3))
+        return sorted(seen.values(), key=lambda r: -r[2])[:limit]
+
+    def cache_info(self) -> str:
+        return str(self._match_cached.cache_info())
+
+    # --- the work -----------------------------------------------------------------------------
+
+    def _match(self, text: str, ids: tuple[str, ...], country: str | None) -> tuple[Match, ...]:
+        found: _Found = {}
+        for value in ids:
+            self._identifier(value, found)
+        if text.strip():
+            cjk = has_cjk(text)
+            parts = [Segment.of(raw) for raw in segments(text)]
+            all_tokens = [t for part in parts for t in part.norm]
+            in_china = chinese_context(all_tokens, country, cjk)
+            if cjk:
+                self._chinese(text, found)
+            pending: list[tuple[str, Evidence]] = []
+            for part in parts:
+                self._names(part, found, in_china, all_tokens, country, pending)
+            for entity_id, evidence in pending:  # generic sub-unit names only support a parent
+                if entity_id in found:
+                    self._add(found, entity_id, rules.SCORES["subunit"], evidence)
+            self._numbered_institutes(parts, found)
+            self._acronyms(text, found, all_tokens, country, cjk)
+        return self._results(found)
+
+    def _add(self, found: _Found, entity_id: str, score: float, evidence: Evidence) -> None:
+        if entity_id not in self.index.entities:
+            return
+        old = found.get(entity_id)
+        if old is None:
+            found[entity_id] = (score, [evidence], len(found))
+            return
+        best, evidences, order = old
+        if all(e.rule != evidence.rule or e.alias != evidence.alias for e in evidences):
+            evidences.append(evidence)
+        found[entity_id] = (max(best, score), evidences, order)
+
+    def _results(self, found: _Found) -> tuple[Match, ...]:
+        matches = []
+        for entity_id, (score, evidence, _order) in sorted(found.items(), key=lambda i: i[1][2]):
+            entity = self.index.entities[entity_id]
+            ranked = sorted(evidence, key=lambda e: -rules.SCORES.get(e.rule, 0.5))
+            matches.append(Match(entity.id, entity.name_en, entity.category, score, tuple(ranked)))
+        return tuple(matches)
+
+    def _entity_place(self, entity_id: str, tokens: set[str]) -> str | None:
+        """The entity's own city, province or place in its name, when ``tokens`` mention it."""
+        places = self._places.get(entity_id)
+        if places is None:
+            entity = self.index.entities[entity_id]
+            found = [
+                fold(p).replace(" ", "")
+                for p in (entity.location.city, entity.location.province)
+                if p
+            ]
+            found += [t for t in fold(entity.name_en).split() if t in CHINESE_PLACES]
+            places = self._places[entity_id] = tuple(
+                p for p in dict.fromkeys(found) if p not in _NOT_A_PLACE
+            )
+        return next((p for p in places if p in tokens), None)
+
+    def _name(self, entity_id: str) -> str:
+        return self.index.entities[entity_id].name_en
+
+    # rule: identifier
+    def _identifier(self, value: str, found: _Found) -> None:
+        if not value:
+            return
+        for entity_id, scheme, sub in self.index.ids.get(normalise_id(value), ()):
+            evidence = rules.identifier(value.strip(), scheme, self._name(entity_id), sub)
+            self._add(found, entity_id, rules.SCORES["identifier"], evidence)
+
+    # rule: Chinese names
+    def _chinese(self, text: str, found: _Found) -> None:
+        for raw in segments(text):
+            if not has_cjk(raw):
+                continue
+            compact = cjk_compact(raw)
+            taken: list[tuple[int, int]] = []
+            for zh, entry in self.index.chinese:
+                at = compact.find(zh)
+                if at < 0:
+                    continue
+                span = (at, at + len(zh))
+                if any(s <= span[0] and span[1] <= e for s, e in taken):
+                    continue
+                if _HOSPITAL_ZH in compact and _HOSPITAL_ZH not in zh:
+                    continue
+                if self.known.suppresses_chinese(compact, zh, entry.entity_id):
+                    continue
+                taken.append(span)
+                evidence = (
+                    rules.subunit(zh, entry, self._name(entry.entity_id))
+                    if entry.subunit
+                    else rules.chinese_name(zh, entry, self._name(entry.entity_id))
+                )
+                self._add(found, entry.entity_id, rules.SCORES["chinese_name"], evidence)
+
+    # rules: exact alias, WoS abbreviation, generic name in context, sub-unit, fuzzy spelling
+    def _names(
+        self,
+        part: Segment,
+        found: _Found,
+        in_china: bool,
+        all_tokens: list[str],
+        country: str | None,
+        pending: list[tuple[str, Evidence]],
+    ) -> None:
+        hits = list(self.index.names.scan(part.keys))
+        if not hits:
+            if part.keys and not part.is_hospital():
+                self._fuzzy(part, found, in_china, country)
+            return
+        hospital = part.is_hospital()
+        abroad = foreign_context(all_tokens, country)
+        known_spans = self.known.spans(part.keys) if self.known.names else []
+        for start, end, entries in _maximal(hits):
+            if hospital and not any("hosp" in e.key for e in entries):
+                continue
+            if self._continues(part, start, end):
+                continue
+            if self.known.suppresses(known_spans, start, end, entity_ids_of(entries)):
+                continue
+            self._accept(part, start, end, entries, found, in_china, all_tokens, pending, abroad)
+
+    def _continues(self, part: Segment, start: int, end: int) -> bool:
+        """True when the name runs on into a longer name ("Wuhan University of Technology")."""
+        first, last = part.norm_span(start, end)
+        norm = part.norm
+        if last + 1 < len(norm) and norm[last] in CONTINUATIONS:
+            return norm[last + 1] not in _PLACE_NAMES
+        if end < len(part.keys) and tuple(part.keys[start : end + 1]) in self.index.prefixes:
+            return True  # the words go on as in a longer watchlist name: not this short one
+        return first > 0 and norm[first - 1] in DIRECTIONS
+
+    def _accept(
+        self,
+        part: Segment,
+        start: int,
+        end: int,
+        entries: list[AliasEntry],
+        found: _Found,
+        in_china: bool,
+        all_tokens: list[str],
+        pending: list[tuple[str, Evidence]],
+        abroad: bool,
+    ) -> None:
+        matched = part.raw_text(start, end)
+        first, last = part.norm_span(start, end)
+        span_norm = tuple(part.norm[first:last])
+        key = tuple(part.keys[start:end])
+        owners = entity_ids_of(entries)
+        ambiguous = self.known.is_ambiguous(key)
+        for entry in entries:
+            name = self._name(entry.entity_id)
+            if entry.generic and abroad:
+                continue  # "National Defense University, Washington DC, USA"
+            if entry.subunit is not None:
+                evidence = rules.subunit(matched, entry, name)
+                if entry.generic or len(owners) > 1:
+                    pending.append((entry.entity_id, evidence))
+                    continue
+                score = rules.SCORES["subunit"]
+            elif ambiguous or (entry.generic and in_china):
+                if not in_china:
+                    continue
+                context = _context_words(all_tokens)
+                evidence = rules.generic_name_in_context(matched, entry, name, context)
+                score = rules.SCORES["generic_name_in_context"]
+            elif span_norm == entry.norm:
+                evidence = rules.exact_alias(matched, entry, name)
+                score = rules.SCORES["exact_alias"]
+            else:
+                words = rules.abbreviation_words(span_norm)
+                evidence = rules.wos_abbreviation(matched, entry, name, words)
+                score = rules.SCORES["wos_abbreviation"]
+            self._add(found, entry.entity_id, score, evidence)
+
+    def _fuzzy(self, part: Segment, found: _Found, in_china: bool, country: str | None) -> None:
+        if country is not None and country != "CN":
+            return
+        for start, end, entry, pairs in self.fuzzy.candidates(part.keys):
+            if entry.generic and not in_china:
+                continue
+            if self._continues(part, start, end) or self.known.covers(part.keys, start, end):
+                continue
+            evidence = rules.fuzzy_spelling(
+                part.raw_text(start, end), entry, self._name(entry.entity_id), pairs
+            )
+            self._add(found, entry.entity_id, rules.SCORES["fuzzy_spelling"], evidence)
+
+    # rule: numbered institutes (CETC)
+    def _numbered_institutes(self, parts: list[Segment], found: _Found) -> None:
+        if _CETC_ID not in self.index.entities:
+            return
+        for part in parts:
+            joined = " ".join(part.norm)
+            if "institute" not in joined:
+                continue
+            for hit in _NUMBERED.finditer(joined):
+                number = hit.group(1) or hit.group(2)
+                evidence = rules.numbered_institute(part.raw, number, self._name(_CETC_ID))
+                self._add(found, _CETC_ID, rules.SCORES["subunit"], evidence)
+
+    # rule: acronyms in Chinese context
+    def _acronyms(
+        self,
+        text: str,
+        found: _Found,
+        all_tokens: list[str],
+        country: str | None,
+        cjk: bool,
+    ) -> None:
+        if not any(c.isupper() for c in text):
+            return
+        tokens = set(all_tokens)
+        for hit in _UPPER_WORD.finditer(text):
+            entries = self.index.acronyms.get(hit.group(0))
+            if not entries:
+                continue
+            owners = entity_ids_of(entries)
+            for entry in entries:
+                entity = self.index.entities[entry.entity_id]
+                if entry.entity_id in found:
+                    continue
+                place = self._entity_place(entity.id, tokens)
+                if place is None and len(owners) == 1 and (country == "CN" or cjk):
+                    place = "country CN" if country == "CN" else "Chinese script"
+                if place is None and len(hit.group(0)) >= 4 and len(owners) == 1:
+                    place = (
+                        _context_words(all_tokens)
+                        if chinese_context(all_tokens, country, cjk)
+                        else None
+                    )
+                if place is None:
+                    continue
+                evidence = rules.acronym_in_context(hit.group(0), entry, entity.name_en, place)
+                self._add(found, entry.entity_id, rules.SCORES["acronym_in_context"], evidence)
+
+
+def _maximal(
+    hits: list[tuple[int, int, list[AliasEntry]]],
+) -> list[tuple[int, int, list[AliasEntry]]]:
+    """Drop hits inside a longer hit: the longest, most specific name wins."""
+    kept: list[tuple[int, int, list[AliasEntry]]] = []
+    for hit in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+        if all(hit[1] <= s or hit[0] >= e for s, e, _ in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h[0])
+
+
+def _context_words(tokens: list[str]) -> str:
+    places = [t for t in tokens if t in CHINESE_PLACES]
+    return ", ".join(dict.fromkeys(places)) or "country CN"
+
+
+def default_matcher_path(settings: Settings) -> Path:
+    """The known-institution file :meth:`Matcher.default` reads when present."""
+    return known_file(settings)
