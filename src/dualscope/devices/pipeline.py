@@ -33,7 +33,6 @@ from dualscope.devices.stats import ReadLog
 from dualscope.errors import DualscopeError, InputError
 from dualscope.fsutil import atomic_dir
 
-
 _FORMATS = "give inventory CSV/XLSX, nmap XML, Zeek TSV/JSON logs or OCDS JSON files"
 
 

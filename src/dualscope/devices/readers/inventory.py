@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -86,11 +87,25 @@ def find_header(rows: Iterable[Sequence[object]]) -> tuple[int, dict[str, int]] 
     return None
 
 
-def _sniff_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
+class _Dialect(csv.excel):
+    delimiter = ","
+
+
+def _sniff_dialect(sample: str) -> type[csv.Dialect]:
+    """The delimiter (, ; tab |) that splits most lines into the same number (>1) of fields;
+    title lines above the header do not confuse it."""
+    lines = [line for line in sample.splitlines() if line.strip()][:_HEADER_SCAN_ROWS]
+    best, best_score = ",", -1
+    for delim in (",", ";", "\t", "|"):
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delim)]
+        except csv.Error:
+            continue
+        common = Counter(w for w in widths if w > 1).most_common(1)
+        score = common[0][1] * 1000 + common[0][0] if common else 0
+        if score > best_score:
+            best, best_score = delim, score
+    return type("SniffedDialect", (_Dialect,), {"delimiter": best})
 
 
 def looks_like_inventory(text: str) -> bool:

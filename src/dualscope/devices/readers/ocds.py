@@ -38,7 +38,19 @@ class Purchase:
     cpv: list[str] = field(default_factory=list)
     amount: str = ""
     currency: str = ""
-    date: str = ""
+    dates: dict[str, str] = field(default_factory=dict)  # award | contract | release -> date
+
+    @property
+    def date(self) -> str:
+        """Award date, else contract signature date, else the earliest release date."""
+        for kind in ("award", "contract", "release"):
+            if self.dates.get(kind):
+                return self.dates[kind]
+        return ""
+
+    def note_date(self, kind: str, value: str) -> None:
+        if value and (kind not in self.dates or (kind == "release" and value < self.dates[kind])):
+            self.dates[kind] = value
 
 
 @dataclass
@@ -124,11 +136,11 @@ def merge_release(purchase: Purchase, release: dict[str, Any]) -> None:
             name = _str(supplier.get("name")) or parties.get(_str(supplier.get("id")), "")
             if name and name not in purchase.suppliers:
                 purchase.suppliers.append(name)
-        purchase.date = purchase.date or _str(award.get("date"))[:10]
+        purchase.note_date("award", _str(award.get("date"))[:10])
     for contract in _list(release.get("contracts"), "contracts"):
         contract = _obj(contract, "contracts[]")
         stages.append(("contract", contract))
-        purchase.date = purchase.date or _str(contract.get("dateSigned"))[:10]
+        purchase.note_date("contract", _str(contract.get("dateSigned"))[:10])
     for stage, block in stages:
         for key in ("title", "description"):
             text = _str(block.get(key))[:_TEXT_CAP]
@@ -147,7 +159,7 @@ def merge_release(purchase: Purchase, release: dict[str, Any]) -> None:
         # award value first, then contract, then tender estimate
         if amount and (not purchase.amount or stage == "award"):
             purchase.amount, purchase.currency = amount, _str(value.get("currency"))
-    purchase.date = purchase.date or _str(release.get("date"))[:10]
+    purchase.note_date("release", _str(release.get("date"))[:10])
 
 
 def _after_sale(hit: Hit, date: str) -> bool:
