@@ -246,12 +246,13 @@ def validate_command(
     Example: dualscope watchlist validate ~/.dualscope/watchlist/imported.yaml
     """
     checked, problems = validate_path(path, _settings(home))
+    # Plain lines (no wrapping): one problem per line, easy to grep or paste into an issue.
     if problems:
         for problem in problems:
-            console.print(f"[red]✗[/] {problem}", highlight=False)
-        console.print(f"{len(problems)} problem(s) in {checked}", highlight=False)
+            typer.echo(f"✗ {problem}")
+        typer.echo(f"{len(problems)} problem(s) in {checked}")
         raise typer.Exit(1)
-    console.print(f"[green]✓[/] {checked}: valid", highlight=False)
+    typer.echo(f"✓ {checked}: valid")
 
 
 def _render_summary(summary: ImportSummary, as_json: bool) -> None:

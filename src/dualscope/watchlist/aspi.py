@@ -133,7 +133,7 @@ def _float(value: Any) -> float | None:
 
 
 def entity_from_value(
-    value: dict[str, Any], *, where: str, snapshot: date | None = None
+    value: dict[str, Any], *, where: str, snapshot: date | None = None, edition: str = "2020"
 ) -> tuple[Entity, list[str]]:
     """One MISP ``values[]`` item → an :class:`Entity` (id from the English name).
 
@@ -154,7 +154,7 @@ def entity_from_value(
     url = refs[0] if refs else None
     category, note = pick_category(_strings(meta, "categories"), where=where)
     source = Source(
-        name=ASPI_SOURCE_NAME, url=url, date=snapshot, note="2020 edition, MISP galaxy copy"
+        name=ASPI_SOURCE_NAME, url=url, date=snapshot, note=f"{edition} edition, MISP galaxy copy"
     )
     src_key = url or ASPI_SOURCE_NAME
     aliases: list[Alias] = []
@@ -191,7 +191,7 @@ def entity_from_value(
         subunits=subunits,
         location=location,
         lists=[
-            ListMembership(list="aspi_cdut", edition="2020", name_on_list=name_en, source=source)
+            ListMembership(list="aspi_cdut", edition=edition, name_on_list=name_en, source=source)
         ],
         sources=[source],
         notes=note,
@@ -199,7 +199,9 @@ def entity_from_value(
     return entity, warnings
 
 
-def read_misp_galaxy(path: Path, *, strict: bool = False, snapshot: date | None = None) -> AspiFile:
+def read_misp_galaxy(
+    path: Path, *, strict: bool = False, snapshot: date | None = None, edition: str = "2020"
+) -> AspiFile:
     """Read a MISP galaxy cluster file; bad values are skipped and counted (``strict`` stops)."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -214,7 +216,9 @@ def read_misp_galaxy(path: Path, *, strict: bool = False, snapshot: date | None 
         try:
             if not isinstance(value, dict):
                 raise InputError(where, "value is not an object")
-            entity, warnings = entity_from_value(value, where=where, snapshot=snapshot)
+            entity, warnings = entity_from_value(
+                value, where=where, snapshot=snapshot, edition=edition
+            )
         except (InputError, ValueError) as exc:
             if strict:
                 raise

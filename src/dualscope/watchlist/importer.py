@@ -123,10 +123,15 @@ class _Session:
 
 
 def import_aspi(
-    path: Path, settings: Settings, *, strict: bool = False, dry_run: bool = False
+    path: Path,
+    settings: Settings,
+    *,
+    edition: str = "2020",
+    strict: bool = False,
+    dry_run: bool = False,
 ) -> ImportSummary:
-    """Merge a MISP galaxy file of the ASPI tracker into the user watchlist."""
-    parsed = read_misp_galaxy(path, strict=strict)
+    """Merge a MISP galaxy file of the ASPI tracker (of the given edition) into the user list."""
+    parsed = read_misp_galaxy(path, strict=strict, edition=edition)
     summary = ImportSummary(
         source=str(path),
         output=str(settings.user_watchlist_dir / USER_FILE),
