@@ -20,6 +20,8 @@ from dualscope.matching.context import CHINESE_PLACES, FOREIGN_PLACES, GENERIC_W
 from dualscope.matching.index import AliasEntry, WatchlistIndex
 
 MIN_SIMILARITY = 0.8
+# The fuzzy rule only looks at segments that name an organisation.
+HEAD_WORDS = frozenset({"univ", "inst", "acad", "coll", "sch", "corp", "grp", "co", "ctr", "lab"})
 MIN_WORD = 5
 
 
@@ -54,20 +56,25 @@ class FuzzyIndex:
 
     def candidates(self, keys: list[str]) -> Iterator[tuple[int, int, AliasEntry, str]]:
         """(start, end, alias, "typo → word") for windows that differ by one misspelt word."""
-        if all(k in self.vocabulary for k in keys):
+        if HEAD_WORDS.isdisjoint(keys):
+            return
+        unknown = [i for i, k in enumerate(keys) if k not in self.vocabulary and len(k) >= MIN_WORD]
+        if not unknown:
             return
         seen: set[tuple[int, int, str]] = set()
-        for length in self.lengths:
-            for start in range(0, len(keys) - length + 1):
-                window = keys[start : start + length]
-                pool = self.by_last.get((length, window[-1]), []) + self.by_first.get(
-                    (length, window[0]), []
-                )
-                for entry in pool:
-                    pair = self._one_typo(window, entry.key)
-                    if pair and (start, start + length, entry.entity_id) not in seen:
-                        seen.add((start, start + length, entry.entity_id))
-                        yield start, start + length, entry, pair
+        n = len(keys)
+        for typo_at in unknown:
+            for length in self.lengths:
+                for start in range(max(0, typo_at - length + 1), min(typo_at, n - length) + 1):
+                    window = keys[start : start + length]
+                    pool = self.by_last.get((length, window[-1]), []) + self.by_first.get(
+                        (length, window[0]), []
+                    )
+                    for entry in pool:
+                        pair = self._one_typo(window, entry.key)
+                        if pair and (start, start + length, entry.entity_id) not in seen:
+                            seen.add((start, start + length, entry.entity_id))
+                            yield start, start + length, entry, pair
 
     def _one_typo(self, window: list[str], key: tuple[str, ...]) -> str | None:
         diffs = [(a, b) for a, b in zip(window, key, strict=True) if a != b]

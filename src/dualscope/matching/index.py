@@ -117,6 +117,21 @@ def normalise_id(value: str) -> str:
     return value.lower()
 
 
+# Chinese military names are often written without the army prefix: "国防科技大学" for
+# "中国人民解放军国防科技大学".
+_PLA_PREFIXES = ("中国人民解放军", "人民解放军", "解放军")
+
+
+def _cjk_variants(compact: str) -> list[str]:
+    """The Chinese name and, for a PLA institution, the name without the army prefix."""
+    variants = [compact]
+    for prefix in _PLA_PREFIXES:
+        if compact.startswith(prefix):
+            variants.append(compact[len(prefix) :])
+            break
+    return variants
+
+
 def _is_acronym(name: str, kind: str) -> bool:
     return kind == "acronym" or (" " not in name and _ACRONYM.match(name) is not None)
 
@@ -165,11 +180,11 @@ def _add_name(
     if not name:
         return
     if has_cjk(name):
-        compact = cjk_compact(name)
-        if len(compact) >= MIN_CJK_ALIAS and (compact, entity.id, subunit) not in seen_cjk:
-            seen_cjk.add((compact, entity.id, subunit))
-            entry = AliasEntry(entity.id, name, kind, (), (), False, subunit, sub_kind)
-            index.chinese.append((compact, entry))
+        for compact in _cjk_variants(cjk_compact(name)):
+            if len(compact) >= MIN_CJK_ALIAS and (compact, entity.id, subunit) not in seen_cjk:
+                seen_cjk.add((compact, entity.id, subunit))
+                entry = AliasEntry(entity.id, name, kind, (), (), False, subunit, sub_kind)
+                index.chinese.append((compact, entry))
         return
     norm = norm_tokens(name)
     keys, _ = canon_tokens(norm)

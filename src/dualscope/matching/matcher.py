@@ -56,6 +56,7 @@ _NOT_A_PLACE = frozenset({"china", "chinese", "pla", "prc"})
 # Places that may follow "of" without making a longer name ("Tianjin University of China").
 _PLACE_NAMES = CHINESE_PLACES - {"chinese", "pla"}
 CACHE_SIZE = 262_144
+MIN_CLOSEST = 0.3  # below this similarity a "closest name" is noise, not worth showing
 
 _Found = dict[str, tuple[float, list[Evidence], int]]  # entity id → (score, evidence, order)
 
@@ -123,7 +124,11 @@ class Matcher:
             self._closest_names = [
                 (e.id, name, fold(name))
                 for e in self.watchlist.entities
-                for name in [e.name_en, *(a.name for a in e.aliases if not has_cjk(a.name))]
+                for name in [
+                    e.name_en,
+                    *([e.name_zh] if e.name_zh else []),
+                    *(a.name for a in e.aliases),
+                ]
             ]
         query = fold(text)
         choices = [folded for _, _, folded in self._closest_names]
@@ -131,7 +136,7 @@ class Matcher:
         seen: dict[str, tuple[str, str, float]] = {}
         for _, score, position in results:
             entity_id, name, _ = self._closest_names[position]
-            if entity_id not in seen:
+            if entity_id not in seen and score >= MIN_CLOSEST * 100:
                 seen[entity_id] = (entity_id, name, round(score / 100, 3))
         return sorted(seen.values(), key=lambda r: -r[2])[:limit]
 

@@ -60,8 +60,10 @@ class Segment:
     def is_hospital(self) -> bool:
         """True when the segment names a hospital or cancer centre (an organisation of its own)."""
         keys = self.keys
-        if any(k in HOSPITAL_WORDS for k in keys):
+        if not HOSPITAL_WORDS.isdisjoint(keys):
             return True
+        if "cancer" not in keys:
+            return False
         return any(keys[i : i + 2] == list(CANCER_CENTRE) for i in range(len(keys) - 1))
 
     def raw_text(self, start: int, end: int) -> str:
