@@ -1,0 +1,187 @@
+"""Dimensions CSV exports to OpenAlex-shaped works.
+
+A Dimensions export starts with a title line (``About the data: Exported on ...``), then the
+header. Columns read: ``Publication ID`` (key), ``DOI``, ``Title``, ``Abstract``, ``PubYear``,
+``Authors``, ``Authors (Raw Affiliation)``, ``Research Organizations - standardized``,
+``GRID IDs``, ``Country of Research organization``.
+
+``Authors (Raw Affiliation)`` is ``Surname, Given (Affiliation A; Affiliation B); Surname2,
+Given2 (Affiliation C)``: authors are split on ``;`` outside parentheses, and each author's
+affiliations are the last parenthesised group. The standardised organisations are work-level
+(not linked to authors): they go to the work's ``organizations``, and to one "unattributed"
+authorship only when the export has no raw affiliations at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dualscope.errors import InputError
+from dualscope.geo.address import country_from_text
+from dualscope.sources.csvtable import Row, read_table, split_list
+from dualscope.sources.records import (
+    ExportRecord,
+    RecordProblem,
+    SkippedRecord,
+    authorship,
+    check_size,
+    make_work,
+    normalise_doi,
+    parse_year,
+    position_of,
+    unique,
+)
+from dualscope.sources.textio import TextSource
+
+RAW_AFFILIATIONS = "Authors (Raw Affiliation)"
+ORGANIZATIONS = "Research Organizations - standardized"
+
+
+def is_dimensions_header(cells: list[str]) -> bool:
+    return "Publication ID" in cells and (
+        RAW_AFFILIATIONS in cells or ORGANIZATIONS in cells or "PubYear" in cells
+    )
+
+
+def _check_header(path: Path) -> Any:
+    def check(cells: list[str]) -> None:
+        if RAW_AFFILIATIONS not in cells and ORGANIZATIONS not in cells:
+            raise InputError(
+                path,
+                f"Dimensions export without {RAW_AFFILIATIONS!r} or {ORGANIZATIONS!r}",
+                hint="re-export from Dimensions with the affiliation columns",
+            )
+
+    return check
+
+
+def read_dimensions(source: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
+    """Records of a Dimensions CSV export."""
+    path = source.path
+    for item in read_table(
+        source, is_dimensions_header, what="Dimensions", check_header=_check_header(path)
+    ):
+        if isinstance(item, SkippedRecord):
+            yield item
+            continue
+        line, row = item
+        try:
+            yield _record(row, path, line)
+        except RecordProblem as problem:
+            yield SkippedRecord(path, line, str(problem))
+
+
+def _cell(row: Row, column: str) -> str | None:
+    value = (row.get(column) or "").strip()
+    return check_size(column, value) if value else None
+
+
+def _record(row: Row, path: Path, line: int) -> ExportRecord:
+    pub_id = _cell(row, "Publication ID")
+    if not pub_id:
+        raise RecordProblem("no Publication ID: the record has no key")
+    organizations = _organizations(row)
+    return make_work(
+        work_id=f"dimensions:{pub_id}",
+        doi=normalise_doi(_cell(row, "DOI")),
+        title=_cell(row, "Title"),
+        year=parse_year(_cell(row, "PubYear") or _cell(row, "Publication Date")),
+        abstract=_cell(row, "Abstract"),
+        keywords=[],
+        authorships=_authorships(row, organizations),
+        source="dimensions",
+        path=path,
+        line=line,
+        organizations=organizations,
+    )
+
+
+def _organizations(row: Row) -> list[dict[str, Any]]:
+    names = split_list(_cell(row, ORGANIZATIONS))
+    grids = split_list(_cell(row, "GRID IDs"))
+    countries = split_list(_cell(row, "Country of Research organization"))
+    aligned_grids = len(grids) == len(names)
+    aligned_countries = len(countries) == len(names)
+    return [
+        {
+            "display_name": name,
+            "id": grids[i] if aligned_grids else None,
+            "country_code": country_from_text(countries[i]) if aligned_countries else None,
+        }
+        for i, name in enumerate(names)
+    ]
+
+
+def _authorships(row: Row, organizations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    raw = _cell(row, RAW_AFFILIATIONS)
+    if raw:
+        people = [parse_author(item) for item in split_outside_parens(raw)]
+    else:
+        people = [(name, []) for name in split_list(_cell(row, "Authors"))]
+    result = [
+        authorship(position_of(i, len(people)), name, affiliations)
+        for i, (name, affiliations) in enumerate(people)
+    ]
+    if not raw and organizations:
+        institutions = [
+            {
+                "id": org["id"],
+                "ror": None,
+                "display_name": org["display_name"],
+                "country_code": org["country_code"],
+                "type": None,
+                "lineage": [],
+            }
+            for org in organizations
+        ]
+        countries = unique(org["country_code"] for org in organizations)
+        result.append(
+            authorship("unattributed", None, [], institutions=institutions, countries=countries)
+        )
+    return result
+
+
+def split_outside_parens(text: str, sep: str = ";") -> list[str]:
+    """Split on ``sep`` where no parenthesis is open."""
+    items: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == sep and depth == 0:
+            items.append(text[start:index])
+            start = index + 1
+    items.append(text[start:])
+    return [item.strip() for item in items if item.strip()]
+
+
+def parse_author(item: str) -> tuple[str, list[str]]:
+    """(name, affiliations) of ``Surname, Given (Aff A; Aff B)``."""
+    item = item.rstrip()
+    open_at = _group_start(item)
+    if open_at is None:
+        return item.strip(), []
+    name = item[:open_at].strip()
+    inner = item[open_at + 1 : -1]
+    return name, split_outside_parens(inner)
+
+
+def _group_start(item: str) -> int | None:
+    """Where the final balanced ``( ... )`` group of ``item`` opens, if it ends with one."""
+    item = item.rstrip()
+    if not item.endswith(")"):
+        return None
+    depth = 0
+    for index in range(len(item) - 1, -1, -1):
+        if item[index] == ")":
+            depth += 1
+        elif item[index] == "(":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
