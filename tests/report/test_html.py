@@ -69,6 +69,9 @@ def test_every_section_present(html: str) -> None:
     assert html.count("<svg") >= 4
     assert "not proof of wrongdoing" in html
     assert "test-wl" in html  # watchlist version in the methodology
+    assert "0000-0002-1825-0097" in html  # ORCIDs shown when not pseudonymised
+    for fact in ("defence_industry", "synthetic/works.jsonl.gz", "2026-01-02 03:00:00"):
+        assert fact in html, fact  # categories, input files, data date
 
 
 def test_hostile_strings_are_text_not_markup(html: str) -> None:
@@ -113,6 +116,7 @@ def test_pseudonymised_report_has_no_real_name(report_store, tmp_path, no_facts)
     for name in report_store[1].author_names:
         assert name not in text, name
         assert name not in first
+    assert "0000-0002-1825-0097" not in first  # ORCIDs identify people too
     codes = set(re.findall(r"R-[0-9A-F]{8}", first))
     assert len(codes) == len(report_store[1].author_names)
     assert codes == set(re.findall(r"R-[0-9A-F]{8}", again))  # stable across runs

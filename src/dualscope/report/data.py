@@ -18,7 +18,7 @@ from urllib.parse import quote
 import duckdb
 
 from dualscope.report import tables
-from dualscope.report.pseudonym import Pseudonymiser, for_store
+from dualscope.report.pseudonym import Pseudonymiser, for_store, pseudonymise_record
 from dualscope.report.watchlist_facts import EntityFacts, WatchlistFacts, watchlist_facts
 
 # Crossref's recommended DOI pattern (matches 74.4M of 74.9M DOIs); anything else gets no link.
@@ -87,7 +87,6 @@ class ReportData:
     areas: list[dict[str, Any]]
     entities: list[dict[str, Any]]
     institutions: list[dict[str, Any]]
-    institution_entities: list[dict[str, Any]]
     researchers: list[dict[str, Any]]
     works: list[WorkView]
     works_total: int
@@ -99,6 +98,20 @@ class ReportData:
 def _rows(con: duckdb.DuckDBPyConnection, t: tables.Table) -> list[dict[str, Any]]:
     header, rows = tables.fetch(con, t)
     return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+DISTINCT_INSTITUTIONS = """
+SELECT count(DISTINCT coalesce(institution_id, institution_name)) FROM screen_partners
+"""
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    cur = con.cursor()
+    try:
+        row = cur.execute(sql).fetchone()
+    finally:
+        cur.close()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def read_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -115,27 +128,24 @@ def read_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def pick(mapping: dict[str, Any], *keys: str, default: Any = None) -> Any:
-    """The first present key (summary field names differ slightly between versions)."""
+    """The first key present in ``mapping["options"]`` or, failing that, in ``mapping``.
+
+    Run options live under ``options`` in the summary `screen` writes; top-level keys of the
+    same name hold results (``countries`` there is a count per country), so options come first.
+    """
+    options = mapping.get("options")
+    for key in keys:
+        if isinstance(options, dict) and options.get(key) is not None:
+            return options[key]
     for key in keys:
         if mapping.get(key) is not None:
             return mapping[key]
-        options = mapping.get("options")
-        if isinstance(options, dict) and options.get(key) is not None:
-            return options[key]
     return default
 
 
-def _pseudonymise_rows(
-    rows: list[dict[str, Any]], pseudo: Pseudonymiser, text_fields: tuple[str, ...]
-) -> None:
+def _pseudonymise_rows(rows: list[dict[str, Any]], pseudo: Pseudonymiser) -> None:
     for row in rows:
-        if "author_name" in row:
-            code = pseudo.code(row.get("author_id"), row.get("author_name"))
-            row["author_name"] = code
-            row["author_id"] = code
-        for name in text_fields:
-            if isinstance(row.get(name), str):
-                row[name] = pseudo.scrub(row[name])
+        pseudonymise_record(row, pseudo)
 
 
 def _works(
@@ -150,8 +160,8 @@ def _works(
         country_code, basis FROM screen_partners ORDER BY work_id, author_index"""
     partners = [r for r in _rows(con, tables.Table("p", partners_sql, "")) if r["work_id"] in ids]
     if pseudo:
-        _pseudonymise_rows(evidence, pseudo, ("affiliation", "explanation"))
-        _pseudonymise_rows(partners, pseudo, ())
+        _pseudonymise_rows(evidence, pseudo)
+        _pseudonymise_rows(partners, pseudo)
     by_work: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in evidence:
         by_work[row["work_id"]].append(row)
@@ -181,6 +191,10 @@ def _works(
     return views, total
 
 
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def load_report(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -196,7 +210,7 @@ def load_report(
     institutions = _rows(con, tables.INSTITUTIONS_TABLE)
     researchers = _rows(con, tables.RESEARCHERS_TABLE)
     if pseudo:
-        _pseudonymise_rows(researchers, pseudo, ())
+        _pseudonymise_rows(researchers, pseudo)
     works, total = _works(con, pseudo, max_works)
     facts = facts if facts is not None else watchlist_facts()
     for row in entities:
@@ -205,10 +219,10 @@ def load_report(
         row["name_zh"] = info.name_zh if info else None
     headline = {
         "works_flagged": total,
-        "works_read": int(pick(summary, "works_read", "records_read", default=0) or 0),
+        "works_read": _int(summary.get("works_read")),
         "countries": len(countries),
         "entities": len(entities),
-        "institutions": len(institutions),
+        "institutions": _scalar(con, DISTINCT_INSTITUTIONS),
         "researchers": len(researchers),
     }
     return ReportData(
@@ -219,7 +233,6 @@ def load_report(
         areas=_rows(con, tables.AREAS_TABLE),
         entities=entities,
         institutions=institutions,
-        institution_entities=_rows(con, tables.INSTITUTION_ENTITIES_TABLE),
         researchers=researchers,
         works=works,
         works_total=total,

@@ -23,33 +23,20 @@ from dualscope.csvout import write_csv
 from dualscope.errors import DualscopeError
 from dualscope.fsutil import atomic_dir, atomic_file
 from dualscope.report import tables
-from dualscope.report.pseudonym import Pseudonymiser, for_store
+from dualscope.report.pseudonym import Pseudonymiser, for_store, pseudonymise_record
 
 XLSX_MAX_CELL = 32_767  # Excel's limit on characters in one cell
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit on rows in one sheet (header included)
-# Columns that hold a researcher's name or may quote one in free text.
-_NAME_COLUMNS = ("author_name", "author_id")
-_TEXT_COLUMNS = ("evidence", "affiliation", "explanation")
 
 
 def pseudonymised_rows(
     header: Sequence[str], rows: Iterable[Sequence[Any]], pseudo: Pseudonymiser
 ) -> Iterator[tuple[Any, ...]]:
-    """``rows`` with researcher names/ids replaced by codes and free text scrubbed."""
-    idx_name = header.index("author_name") if "author_name" in header else None
-    idx_id = header.index("author_id") if "author_id" in header else None
-    text_idx = [i for i, h in enumerate(header) if h in _TEXT_COLUMNS]
+    """``rows`` with researcher names/ids replaced by codes, ORCIDs removed, text scrubbed."""
     for row in rows:
-        out = list(row)
-        if idx_name is not None:
-            code = pseudo.code(out[idx_id] if idx_id is not None else None, out[idx_name])
-            out[idx_name] = code
-            if idx_id is not None:
-                out[idx_id] = code
-        for i in text_idx:
-            if isinstance(out[i], str):
-                out[i] = pseudo.scrub(out[i])
-        yield tuple(out)
+        record = dict(zip(header, row, strict=True))
+        pseudonymise_record(record, pseudo)
+        yield tuple(record[h] for h in header)
 
 
 def _table_rows(

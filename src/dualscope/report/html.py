@@ -64,7 +64,7 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
     """The SVG charts of the report (and the web dashboard)."""
     return {
         "countries": charts.bar_chart(
-            [(r["country_code"] or "?", r["works"]) for r in data.countries],
+            [(r["country"] or "?", r["works"]) for r in data.countries],
             title="Flagged works per focus country",
         ),
         "years": charts.column_chart(
@@ -72,28 +72,43 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
             title="Flagged works per publication year",
         ),
         "areas": charts.bar_chart(
-            [(r["area_id"] or "?", r["works"]) for r in data.areas],
+            [(r["area"] or "?", r["works"]) for r in data.areas],
             title="Flagged works per technology area",
         ),
         "entities": charts.bar_chart(
-            [(r["entity_name"] or r["entity_id"], r["works"]) for r in data.entities],
+            [(r["entity"] or r["entity_id"], r["works"]) for r in data.entities],
             title="Flagged works per watchlist entity",
         ),
     }
 
 
 def options_view(data: ReportData) -> dict[str, Any]:
-    """Run options and provenance for the methodology section, whatever the summary spelling."""
+    """Run options and provenance for the methodology, from the summary `screen` writes."""
     s = data.summary
+    raw_sources = s.get("data_sources")
+    sources: dict[str, Any] = raw_sources if isinstance(raw_sources, dict) else {}
+    by_source = sources.get("works_by_source") or {}
+    files = [f for f in sources.get("files") or [] if isinstance(f, dict)]
+    queries = [q for q in sources.get("api_queries") or [] if isinstance(q, dict)]
+    source_text = ", ".join(f"{k} ({v:,} works)" for k, v in by_source.items()) or pick(
+        s, "data_source", "source"
+    )
+    dates = [str(f.get("ingested_at")) for f in files if f.get("ingested_at")]
+    dates += [str(q.get("updated_at")) for q in queries if q.get("updated_at")]
+    skipped = s.get("records_skipped")
     return {
         "categories": pick(s, "categories", default=[]),
-        "countries": pick(s, "countries", "focus_countries", default=[]),
+        "countries": pick(s, "focus_countries", "countries", default=[]),
+        "countries_spec": pick(s, "countries"),
         "since": pick(s, "since", "year_from"),
         "until": pick(s, "until", "year_to"),
-        "data_source": pick(s, "data_source", "source"),
-        "data_date": pick(s, "data_date", "snapshot_date", "date"),
+        "data_source": source_text,
+        "data_files": [str(f.get("path")) for f in files][:50],
+        "api_queries": [str(q.get("query")) for q in queries][:20],
+        "data_date": max(dates) if dates else pick(s, "data_date", "generated_at"),
+        "generated_at": s.get("generated_at"),
         "works_read": pick(s, "works_read", "records_read"),
-        "works_skipped": pick(s, "works_skipped", "records_skipped"),
+        "works_skipped": skipped.get("total") if isinstance(skipped, dict) else skipped,
     }
 
 

@@ -92,6 +92,38 @@ class Pseudonymiser:
         return self._pattern.sub(lambda m: self._by_name[m.group(1)], text)
 
 
+# Columns that hold free text which may quote a researcher's name.
+TEXT_COLUMNS = ("evidence", "affiliation", "explanation")
+
+
+def pseudonymise_record(row: dict[str, object], pseudo: Pseudonymiser) -> None:
+    """Pseudonymise one result row in place, whatever table it comes from.
+
+    The person columns (``author_name`` or, in ``researchers``, ``name``, with ``author_id``)
+    become the code; ``orcid`` is removed (an ORCID identifies a person as well as a name does);
+    free-text columns are scrubbed.
+    """
+    name_col = "author_name" if "author_name" in row else None
+    if name_col is None and "name" in row and "author_id" in row:
+        name_col = "name"
+    if name_col is not None:
+        author_id = row.get("author_id")
+        name = row.get(name_col)
+        code = pseudo.code(
+            author_id if isinstance(author_id, str) else None,
+            name if isinstance(name, str) else None,
+        )
+        row[name_col] = code
+        if "author_id" in row:
+            row["author_id"] = code
+    if "orcid" in row:
+        row["orcid"] = None
+    for col in TEXT_COLUMNS:
+        value = row.get(col)
+        if isinstance(value, str):
+            row[col] = pseudo.scrub(value)
+
+
 def people_in_store(con: duckdb.DuckDBPyConnection) -> list[tuple[str | None, str | None]]:
     """Every (author id, name) pair in the screening result."""
     sql = """

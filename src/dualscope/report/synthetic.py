@@ -73,19 +73,32 @@ def build_store(
             is_hostile = hostile and i == 0
             hostile_id = work_id if is_hostile else hostile_id
             names |= _write_work(con, rng, work_id, i, is_hostile)
-        summary = {
-            "works_read": works * 25,
-            "works_skipped": 3,
-            "works_flagged": works,
+        summary = {  # the shape `dualscope screen` writes (screening/summary.py)
+            "dualscope_version": "synthetic",
+            "generated_at": "2026-01-02T03:04:05Z",
             "watchlist_version": "synthetic-test",
             "options": {
-                "categories": ["military", "seven_sons", "defence_industry"],
-                "countries": ["GB", "DE", "NL", "SE", "IT"],
+                "categories": ["defence_industry", "military", "seven_sons"],
+                "countries": "europe",
+                "focus_countries": ["DE", "GB", "IT", "NL", "SE"],
                 "since": 2015,
                 "until": 2024,
             },
-            "data_source": "synthetic test corpus",
-            "data_date": "2026-01-01",
+            "works_read": works * 25,
+            "records_skipped": {"total": 3, "by_reason": {"invalid JSON": 3}},
+            "flagged": works,
+            "data_sources": {
+                "works_by_source": {"openalex": works * 25},
+                "files": [
+                    {
+                        "path": "synthetic/works.jsonl.gz",
+                        "kind": "openalex",
+                        "records_read": works * 25,
+                        "ingested_at": "2026-01-02 03:00:00",
+                    }
+                ],
+                "api_queries": [],
+            },
         }
         con.execute(
             "INSERT INTO screen_meta VALUES ('summary', ?)",
@@ -110,7 +123,9 @@ def _write_work(
     authors = {cn_author}
     affiliation = f"{entity[3]}, Changsha, Peoples R China"
     con.execute(
-        "INSERT INTO screen_matches VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO screen_matches (work_id, author_index, author_name, author_id, affiliation, "
+        "entity_id, entity_name, category, rule, score, explanation) "
+        "VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             work_id,
             cn_author,
@@ -125,6 +140,8 @@ def _write_work(
         ],
     )
     p_names = []
+    # ORCID's own documented example identifier (a fictitious researcher), on every 5th work.
+    orcid = "0000-0002-1825-0097" if i % 5 == 0 else None
     for k, (inst_id, inst_name, cc) in enumerate(partners, start=1):
         name = (
             HOSTILE_AUTHOR
@@ -135,17 +152,30 @@ def _write_work(
         authors.add(name)
         p_names.append(inst)
         con.execute(
-            "INSERT INTO screen_partners VALUES (?, ?, ?, ?, ?, ?, ?, 'institution')",
-            [work_id, k, name, f"A-eu-{zlib.crc32(name.encode()) % 10_000}", inst_id, inst, cc],
+            "INSERT INTO screen_partners (work_id, author_index, author_name, author_id, "
+            "institution_id, institution_name, country_code, basis, orcid) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'institution', ?)",
+            [
+                work_id,
+                k,
+                name,
+                f"A-eu-{zlib.crc32(name.encode()) % 10_000}",
+                inst_id,
+                inst,
+                cc,
+                orcid if k == 1 else None,
+            ],
         )
     for area in areas:
         con.execute(
-            "INSERT INTO screen_areas VALUES (?, ?, ?, ?)",
+            "INSERT INTO screen_areas (work_id, area_id, score, evidence) VALUES (?, ?, ?, ?)",
             [work_id, area, 0.8, f"keyword '{area}' in title"],
         )
     evidence = f"{cn_author} ({affiliation}) → {entity[1]} [wos_abbreviation]"
     con.execute(
-        "INSERT INTO screen_works VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO screen_works (work_id, doi, title, year, entity_ids, entities, categories, "
+        "partner_countries, partner_institutions, areas, evidence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             work_id,
             doi,

@@ -59,7 +59,7 @@ class WebContext:
                     from dualscope.matching.matcher import Matcher
                 except ImportError as exc:
                     raise HTTPException(503, f"the matcher is not available: {exc}") from exc
-                self._matcher = Matcher.default()
+                self._matcher = Matcher.default(self.settings)
             return self._matcher
 
     def close(self) -> None:
