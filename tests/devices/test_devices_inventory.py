@@ -1,0 +1,125 @@
+"""Asset inventories: CSV and XLSX, multilingual headers, planted devices and confusables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dualscope.devices.correlate import correlate
+from dualscope.devices.detect import detect_format
+from dualscope.devices.readers.inventory import (
+    map_columns,
+    read_inventory_csv,
+    read_inventory_xlsx,
+)
+from dualscope.devices.stats import ReadLog
+from dualscope.errors import InputError
+
+CSV_EXPECTED = {
+    "A-001": ("Hikvision", ""), "A-002": ("Hikvision", ""), "A-003": ("Dahua", ""),
+    "A-004": ("Dahua", ""), "A-005": ("Hikvision", "EZVIZ"), "A-006": ("Dahua", "Imou"),
+    "A-007": ("Dahua", "Lorex"), "A-008": ("Hikvision", "HiWatch"), "A-009": ("Hikvision", ""),
+    "A-010": ("Dahua", ""), "A-016": ("Hikvision", ""), "A-017": ("Dahua", ""),
+    "A-019": ("Dahua", ""),
+}  # fmt: skip
+XLSX_EXPECTED = {
+    "X-100": ("Hikvision", ""), "X-101": ("Dahua", ""), "X-102": ("Hikvision", "EZVIZ"),
+    "X-103": ("Dahua", "Imou"), "X-104": ("Hikvision", "HiLook"), "X-105": ("Hikvision", ""),
+}  # fmt: skip
+
+
+def _devices(observations, catalog):
+    return {d.device_id: d for d in correlate(observations, catalog)}
+
+
+def test_csv_inventory_planted_devices(data_dir: Path, catalog, oui) -> None:
+    path = data_dir / "inventory.csv"
+    assert detect_format(path) == "inventory-csv"
+    log = ReadLog()
+    devices = _devices(read_inventory_csv(path, catalog, oui, log), catalog)
+    assert {k: (d.vendor, d.brand) for k, d in devices.items()} == CSV_EXPECTED
+    assert log.records["inventory-csv"] == 20 and log.skipped_total == 0
+    assert devices["A-001"].model == "DS-2CD2143G2-I" and devices["A-001"].ips == ["10.0.0.11"]
+    assert devices["A-019"].macs == ["08:ED:ED:11:22:33"]
+    assert any("Feb 2023" in e for e in devices["A-007"].evidence)
+
+
+def test_xlsx_inventory_planted_devices(xlsx_inventory: Path, catalog, oui) -> None:
+    assert detect_format(xlsx_inventory) == "inventory-xlsx"
+    log = ReadLog()
+    devices = _devices(read_inventory_xlsx(xlsx_inventory, catalog, oui, log), catalog)
+    assert {k: (d.vendor, d.brand) for k, d in devices.items()} == XLSX_EXPECTED
+    assert devices["X-105"].model == "iDS-2CD7A46G0-IZHS"
+    assert "Kameras" in devices["X-100"].evidence[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "roles"),
+    [
+        (["Asset Tag", "Vendor", "Model", "Description", "MAC Address", "IP"], 6),
+        (
+            [
+                "N. inventario",
+                "Produttore",
+                "Modello",
+                "Descrizione",
+                "Indirizzo MAC",
+                "Indirizzo IP",
+            ],
+            6,
+        ),
+        (
+            ["Inventarnummer", "Hersteller", "Modell", "Beschreibung", "MAC-Adresse", "IP-Adresse"],
+            6,
+        ),
+        (["  MANUFACTURER ", "serial number", "mac"], 3),
+    ],
+)
+def test_headers_in_several_languages(header: list[str], roles: int) -> None:
+    assert len(map_columns(header)) == roles
+
+
+def test_bad_rows_are_skipped_and_counted(tmp_path: Path, catalog, oui) -> None:
+    path = tmp_path / "inv.csv"
+    big = "x" * 5_000_000
+    path.write_text(
+        "asset id,manufacturer,model,mac\n"
+        "B-1,Hikvision,DS-2CD1,\n"
+        "B-2,Dahua,,,unexpected,extra\n"
+        f'B-3,Generic,"{big}",\n'
+        "B-4,Dahua,IPC-HFW1,\n",
+        encoding="utf-8",
+    )
+    log = ReadLog()
+    ids = [o.asset_id for o in read_inventory_csv(path, catalog, oui, log)]
+    assert ids == ["B-1", "B-3", "B-4"]
+    assert log.skipped == {"more fields than the header": 1}
+    assert "inv.csv, line 3" in log.warnings[0]
+
+
+def test_strict_mode_raises_with_file_and_line(tmp_path: Path, catalog, oui) -> None:
+    path = tmp_path / "inv.csv"
+    path.write_text("asset id,manufacturer\nB-1,Hikvision\nB-2,Dahua,extra\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"inv\.csv, line 3"):
+        list(read_inventory_csv(path, catalog, oui, ReadLog(strict=True)))
+
+
+def test_bom_and_windows_1252(tmp_path: Path, catalog, oui) -> None:
+    path = tmp_path / "inv.csv"
+    path.write_bytes(
+        "\ufeffInventario;Produttore;Descrizione\n".encode()
+        + "C-1;Dahua;Telecamera entrée\n".encode("cp1252")
+    )
+    obs = list(read_inventory_csv(path, catalog, oui, ReadLog()))
+    assert obs[0].asset_id == "C-1" and obs[0].hits[0].vendor == "Dahua"
+
+
+def test_corrupt_xlsx_is_one_clean_skip(tmp_path: Path, catalog, oui, write_xlsx) -> None:
+    good = write_xlsx(tmp_path / "a.xlsx", [["Vendor", "Model"], ["Dahua", "x"]])
+    data = good.read_bytes()
+    bad = tmp_path / "b.xlsx"
+    bad.write_bytes(data[: len(data) // 2])
+    log = ReadLog()
+    assert list(read_inventory_xlsx(bad, catalog, oui, log)) == []
+    assert log.skipped_total == 1
