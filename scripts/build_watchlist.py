@@ -265,7 +265,9 @@ def _sort_lists(entity: dict[str, Any]) -> None:
             unit["lists"].sort(key=key)
 
 
-def build(shared: Path, out: Path, curation_path: Path = CURATION) -> list[str]:
+def build(
+    shared: Path, out: Path, curation_path: Path = CURATION, *, verbose: bool = False
+) -> list[str]:
     """Build every file into ``out``; returns warnings for the reviewer."""
     curation = yaml.safe_load(curation_path.read_text(encoding="utf-8")) or {}
     warnings: list[str] = []
@@ -322,9 +324,8 @@ def build(shared: Path, out: Path, curation_path: Path = CURATION) -> list[str]:
         f"DoD 1286: {len(dod_rows) - sum(unmatched.values())} of {len(dod_rows)} rows name a "
         f"tracker institution or one of its sub-units; {sum(unmatched.values())} do not (kept out)"
     )
-    warnings += [
-        f"DoD 1286 not on the tracker: {name} x{n}" for name, n in sorted(unmatched.items())
-    ]
+    if verbose:
+        warnings += [f"DoD 1286 not on the tracker: {k} x{n}" for k, n in sorted(unmatched.items())]
     for entity_id, note in (curation.get("notes") or {}).items():
         _append_note(entities[entity_id], note)
 
@@ -388,10 +389,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--curation", type=Path, default=CURATION)
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed data differs")
+    parser.add_argument(
+        "--verbose", action="store_true", help="list the DoD 1286 rows not on the tracker"
+    )
     args = parser.parse_args(argv)
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
-            warnings = build(args.shared, Path(tmp), args.curation)
+            warnings = build(args.shared, Path(tmp), args.curation, verbose=args.verbose)
             differing = _same_tree(Path(tmp), args.out)
         for warning in warnings:
             print(f"note: {warning}", file=sys.stderr)
@@ -402,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print("bundled watchlist is up to date")
         return 0
-    warnings = build(args.shared, args.out, args.curation)
+    warnings = build(args.shared, args.out, args.curation, verbose=args.verbose)
     for warning in warnings:
         print(f"note: {warning}", file=sys.stderr)
     print(f"wrote {args.out}")

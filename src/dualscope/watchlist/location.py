@@ -7,7 +7,6 @@ address does not say, the field stays empty.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from dualscope.watchlist.model import Location
@@ -47,17 +46,42 @@ PROVINCES: dict[str, str] = {
     "Xinjiang": "新疆",
 }
 MUNICIPALITIES = {"Beijing", "Tianjin", "Shanghai", "Chongqing"}
-_PINYIN_FIXES = {"Xian": "Xi'an", "Haerbin": "Harbin", "Guangxi Zhuangzuzizhiqu": "Guangxi"}
-_SHI = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z]+)?) Shi\b")
-_ZH_CITY = re.compile(r"(?:省|^|中国)([\u4e00-\u9fff]{2,3}?)市")
+_PINYIN_FIXES = {"Xian": "Xi'an", "Haerbin": "Harbin"}
+# Chinese names of the cities that appear in Chinese-only addresses, for an English city field.
+CITIES_ZH: dict[str, str] = {
+    "武汉": "Wuhan",
+    "西安": "Xi'an",
+    "南昌": "Nanchang",
+    "长春": "Changchun",
+    "蚌埠": "Bengbu",
+    "烟台": "Yantai",
+    "青岛": "Qingdao",
+    "成都": "Chengdu",
+    "廊坊": "Langfang",
+    "苏州": "Suzhou",
+    "昆明": "Kunming",
+    "桂林": "Guilin",
+}
+# "Hefei Shi" as one comma-separated part of a pinyin address.
+_SHI = re.compile(r"(?:^|,\s*)([A-Z][a-z]+) Shi(?=,|$)")
+_ZH_PREFIX = re.compile(
+    "^(?:中国)?(?:(?:" + "|".join(PROVINCES.values()) + ")(?:壮族自治区|自治区|省)?)?"
+)
+_ZH_CITY = re.compile(r"^([\u4e00-\u9fff]{2,3}?)市")
 
 
 def _province(address: str) -> str | None:
     for english, chinese in PROVINCES.items():
         if re.search(rf"\b{english}\b", address) or chinese in address:
             return english
-    if "Zhuangzuzizhiqu" in address:
-        return "Guangxi"
+    return None
+
+
+def _zh_city(address: str) -> str | None:
+    for segment in re.findall(r"[\u4e00-\u9fff]+", address):
+        match = _ZH_CITY.match(_ZH_PREFIX.sub("", segment, count=1))
+        if match:
+            return CITIES_ZH.get(match.group(1), match.group(1))
     return None
 
 
@@ -67,14 +91,17 @@ def _city(address: str, province: str | None) -> str | None:
     match = _SHI.search(address)
     if match:
         return _PINYIN_FIXES.get(match.group(1), match.group(1))
-    match = _ZH_CITY.search(address)
-    if match:
-        return match.group(1)
-    if province:
-        parts = [p.strip() for p in address.split(",")]
-        for before, part in itertools.pairwise(parts):
-            if part.startswith(province) and before and before[0].isupper() and " " not in before:
-                return _PINYIN_FIXES.get(before, before)
+    city = _zh_city(address)
+    if city or not province:
+        return city
+    parts = [p.strip() for p in address.split(",")]
+    if len(parts) > 2 and parts[0] == "China" and parts[1] == province:
+        candidate = parts[2]  # "China, Jilin, Changchun, ..."
+    else:
+        index = next((i for i, p in enumerate(parts) if p in (province, f"{province} Sheng")), 0)
+        candidate = parts[index - 1] if index > 0 else ""  # "..., Changsha, Hunan, China"
+    if re.fullmatch(r"[A-Z][a-z']+", candidate) and candidate != "China":
+        return _PINYIN_FIXES.get(candidate, candidate)
     return None
 
 
