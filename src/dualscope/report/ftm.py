@@ -44,9 +44,9 @@ WHERE institution_name IS NOT NULL
 """
 PEOPLE = """
 SELECT 'partner' AS side, work_id, author_id, author_name, institution_id AS org_key,
-       institution_name AS org_name, country_code FROM screen_partners
+       institution_name AS org_name, country_code, orcid FROM screen_partners
 UNION ALL
-SELECT 'watchlist', work_id, author_id, author_name, entity_id, entity_name, 'CN'
+SELECT 'watchlist', work_id, author_id, author_name, entity_id, entity_name, 'CN', NULL
 FROM screen_matches
 """
 
@@ -119,7 +119,7 @@ def iter_entities(
     facts = facts if facts is not None else watchlist_facts()
     orgs: dict[tuple[str, str], EntityProxy] = {}
     for e in _rows(con, tables.ENTITIES):
-        org = watchlist_org(e["entity_id"], e["entity_name"], e["category"], facts)
+        org = watchlist_org(e["entity_id"], e["entity"], e["category"], facts)
         orgs[("watchlist", e["entity_id"])] = org
         yield org
     for p in _rows(con, PARTNER_INSTITUTIONS):
@@ -158,6 +158,8 @@ def iter_entities(
         if person is None:
             person = people[pkey] = _entity("Person", "person", pkey)
             person.add("name", name)
+            if pseudo is None and row["orcid"]:
+                person.add("sourceUrl", f"https://orcid.org/{row['orcid']}", quiet=True)
         person.add("country", (row["country_code"] or "").lower() or None, quiet=True)
         if work is not None:
             work.add("author", name)
