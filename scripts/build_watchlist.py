@@ -155,6 +155,11 @@ def _subunit_kind(name: str) -> str:
     return "other"
 
 
+def _unit_key(name: str) -> str:
+    """Sub-unit names compared without small words ("Institute for/of Aeronautical Materials")."""
+    return " ".join(w for w in normalise_name(name).split() if w not in {"of", "for", "the", "and"})
+
+
 def apply_related(
     entity: dict[str, Any],
     rows: list[dict[str, str]],
@@ -180,9 +185,7 @@ def apply_related(
             "confidence": row["confidence"],
             "source": row["evidence"],
         }
-        existing = next(
-            (u for u in units if normalise_name(u["name"]) == normalise_name(name)), None
-        )
+        existing = next((u for u in units if _unit_key(u["name"]) == _unit_key(name)), None)
         if existing is None:
             existing = {"name": name, "kind": _subunit_kind(name), "source": row["evidence"]}
             units.append(existing)
@@ -249,6 +252,9 @@ def apply_1286(
             else:
                 holder = {"name": unit_name, "kind": kind, "source": membership["source"]["url"]}
                 entity["subunits"].append(holder)
+            for alias in (mapped or {}).get("aliases", []):
+                if alias not in holder.setdefault("aliases", []):
+                    holder["aliases"].append(alias)
         holder.setdefault("lists", []).append(membership)
         source = membership["source"]
         _add_source(entity, Source(name=source["name"], url=source["url"], date=source.get("date")))
