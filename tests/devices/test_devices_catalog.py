@@ -86,5 +86,5 @@ def test_unknown_reference_is_reported(tmp_path: Path) -> None:
 def test_unreadable_yaml_is_a_data_error(tmp_path: Path) -> None:
     folder = _copy_data(tmp_path)
     (folder / "oui_overrides.yaml").write_text("prefixes: [unclosed")
-    with pytest.raises(DataFileError, match="oui_overrides.yaml"):
+    with pytest.raises(DataFileError, match=r"oui_overrides\.yaml"):
         build_catalog(folder)

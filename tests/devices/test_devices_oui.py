@@ -28,8 +28,15 @@ def test_not_macs(text: str) -> None:
     assert normalise_mac(text) is None
 
 
-@pytest.mark.parametrize(("mac", "local"), [("02:00:00:00:00:01", True), ("0A:ED:ED:11:22:33", True),
-                                            ("DE:AD:BE:EF:00:01", True), ("08:ED:ED:11:22:33", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("mac", "local"),
+    [
+        ("02:00:00:00:00:01", True),
+        ("0A:ED:ED:11:22:33", True),
+        ("DE:AD:BE:EF:00:01", True),
+        ("08:ED:ED:11:22:33", False),
+    ],
+)
 def test_locally_administered(mac: str, local: bool) -> None:
     assert is_locally_administered(mac) is local
 
@@ -61,5 +68,5 @@ def test_randomised_mac_gets_a_note_not_a_hit(oui) -> None:
 
 def test_override_finds_blocks_an_old_database_lacks(old_oui) -> None:
     assert old_oui.hit("04:03:12:00:00:01")[1].evidence.endswith("(Wireshark manuf)]")
-    mac, hit, _ = old_oui.hit("0C:A6:4C:00:00:53")
+    _, hit, _ = old_oui.hit("0C:A6:4C:00:00:53")
     assert hit is not None and hit.brand == "EZVIZ" and "override" in hit.evidence

@@ -51,10 +51,11 @@ def _raw_head(path: Path) -> bytes:
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     if head.startswith(GZIP_MAGIC):
+        # decompress what is there: a cut-off gzip still shows its format
+        inflater = zlib.decompressobj(wbits=31)
         try:
-            with gzip.open(path, "rb") as handle:
-                return handle.read(HEAD_BYTES)
-        except (OSError, EOFError, zlib.error):
+            return inflater.decompress(head, HEAD_BYTES)
+        except zlib.error:
             return b""
     return head
 
