@@ -18,10 +18,9 @@ from rapidfuzz.distance import OSA
 from dualscope.matching.abbreviations import CANONICAL, STOPWORDS
 from dualscope.matching.context import CHINESE_PLACES, FOREIGN_PLACES, GENERIC_WORDS
 from dualscope.matching.index import AliasEntry, WatchlistIndex
+from dualscope.matching.normalize import canon_tokens
 
 MIN_SIMILARITY = 0.8
-# The fuzzy rule only looks at segments that name an organisation.
-HEAD_WORDS = frozenset({"univ", "inst", "acad", "coll", "sch", "corp", "grp", "co", "ctr", "lab"})
 MIN_WORD = 5
 
 
@@ -56,8 +55,6 @@ class FuzzyIndex:
 
     def candidates(self, keys: list[str]) -> Iterator[tuple[int, int, AliasEntry, str]]:
         """(start, end, alias, "typo → word") for windows that differ by one misspelt word."""
-        if HEAD_WORDS.isdisjoint(keys):
-            return
         unknown = [i for i, k in enumerate(keys) if k not in self.vocabulary and len(k) >= MIN_WORD]
         if not unknown:
             return
@@ -71,16 +68,18 @@ class FuzzyIndex:
                         (length, window[0]), []
                     )
                     for entry in pool:
-                        pair = self._one_typo(window, entry.key)
+                        pair = self._one_typo(window, entry)
                         if pair and (start, start + length, entry.entity_id) not in seen:
                             seen.add((start, start + length, entry.entity_id))
                             yield start, start + length, entry, pair
 
-    def _one_typo(self, window: list[str], key: tuple[str, ...]) -> str | None:
-        diffs = [(a, b) for a, b in zip(window, key, strict=True) if a != b]
+    def _one_typo(self, window: list[str], entry: AliasEntry) -> str | None:
+        diffs = [i for i, (a, b) in enumerate(zip(window, entry.key, strict=True)) if a != b]
         if len(diffs) != 1:
             return None
-        typo, word = diffs[0]
+        typo = window[diffs[0]]
+        _, positions = canon_tokens(list(entry.norm))
+        word = entry.norm[positions[diffs[0]]]  # the alias word as written, not its abbreviation
         if typo in self.vocabulary or len(typo) < MIN_WORD or len(word) < MIN_WORD:
             return None
         if typo[0] != word[0] or word in CHINESE_PLACES:

@@ -132,7 +132,7 @@ class Matcher:
             ]
         query = fold(text)
         choices = [folded for _, _, folded in self._closest_names]
-        results = process.extract(query, choices, scorer=fuzz.token_sort_ratio, limit=limit * 4)
+        results = process.extract(query, choices, scorer=fuzz.ratio, limit=limit * 4)
         seen: dict[str, tuple[str, str, float]] = {}
         for _, score, position in results:
             entity_id, name, _ = self._closest_names[position]

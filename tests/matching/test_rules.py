@@ -1,0 +1,309 @@
+"""One test group per rule, on the factory's small watchlist (no bundled data needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dualscope.matching.known import KnownInstitution
+from dualscope.matching.matcher import Matcher
+
+from .factory import make_entity, make_watchlist, small_watchlist
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(small_watchlist())
+
+
+def ids(matcher: Matcher, text: str, **kwargs: object) -> list[str]:
+    return [m.entity_id for m in matcher.match(text, **kwargs)]  # type: ignore[arg-type]
+
+
+def only(matcher: Matcher, text: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    found = matcher.match(text, **kwargs)  # type: ignore[arg-type]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- identifier ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["05d2yfz11", "https://ror.org/05d2yfz11", "ror.org/05d2yfz11", "05D2YFZ11 "]
+)
+def test_identifier_matches_ror_ids_in_every_spelling(matcher: Matcher, value: str) -> None:
+    match = only(matcher, None, ids=[value])  # type: ignore[arg-type]
+    assert match.entity_id == "nudt"
+    assert match.score == 1.0
+    assert match.evidence[0].rule == "identifier"
+    assert "ROR id" in match.evidence[0].explanation
+
+
+def test_identifier_matches_openalex_ids_and_urls() -> None:
+    entity = make_entity("x", "Example Defence Institute", openalex="I123")
+    matcher = Matcher(make_watchlist(entity))
+    for value in ("I123", "https://openalex.org/I123", "https://openalex.org/institutions/I123"):
+        assert ids(matcher, "", ids=[value]) == ["x"]
+
+
+def test_identifier_finds_the_watchlist_id_among_lineage_ids(matcher: Matcher) -> None:
+    lineage = ["https://ror.org/000000000", "https://ror.org/01yqg2h08"]
+    assert ids(matcher, "Some Lab", ids=lineage) == ["hit"]
+
+
+def test_unknown_ids_match_nothing(matcher: Matcher) -> None:
+    assert matcher.match("", ids=["https://ror.org/037b1pp87"]) == []
+
+
+# --- exact alias ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "National University of Defense Technology",
+        "NATIONAL UNIVERSITY OF DEFENCE TECHNOLOGY",
+        "National University of Defense Technology, Changsha 410073, China",
+        "College of Computer, National University of Defense Technology, Changsha",
+        "national  university of defense-technology.",
+    ],
+)
+def test_exact_alias_after_normalisation(matcher: Matcher, text: str) -> None:
+    match = only(matcher, text)
+    assert match.entity_id == "nudt"
+    assert match.evidence[0].rule == "exact_alias"
+    assert "to National University of Defense Technology by its official name" in (
+        match.evidence[0].explanation
+    )
+
+
+def test_cover_name_is_explained_as_a_cover_name(matcher: Matcher) -> None:
+    match = only(matcher, "Changsha Institute of Technology, Changsha, Hunan")
+    assert match.entity_id == "nudt"
+    assert "cover name 'Changsha Institute of Technology'" in match.evidence[0].explanation
+
+
+def test_pla_prefix_variants_meet(matcher: Matcher) -> None:
+    for text in (
+        "Chinese People's Liberation Army National University of Defense Technology",
+        "Chinese PLA National University of Defense Technology",
+    ):
+        assert ids(matcher, text) == ["nudt"]
+
+
+def test_former_names_match(matcher: Matcher) -> None:
+    match = only(matcher, "Beijing University of Aeronautics & Astronautics, Beijing")
+    assert match.entity_id == "beihang"
+    assert "former name" in match.evidence[0].explanation
+
+
+# --- Web of Science abbreviations ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Natl Univ Def Technol, Coll Comp, Changsha 410073, Peoples R China", "nudt"),
+        ("Harbin Inst Technol, Sch Astronaut, Harbin 150001, Peoples R China", "hit"),
+        ("Beijing Univ Aeronaut & Astronaut, Beijing 100191, Peoples R China", "beihang"),
+        ("Beijing Inst Technol, Sch Informat & Elect, Beijing, Peoples R China", "bit"),
+    ],
+)
+def test_wos_abbreviations(matcher: Matcher, text: str, expected: str) -> None:
+    match = only(matcher, text)
+    assert match.entity_id == expected
+    assert match.evidence[0].rule == "wos_abbreviation"
+    assert "Web of Science abbreviation" in match.evidence[0].explanation
+
+
+def test_wos_explanation_names_the_abbreviations(matcher: Matcher) -> None:
+    match = only(matcher, "Natl Univ Def Technol")
+    explanation = match.evidence[0].explanation
+    assert explanation.startswith(
+        "matched 'Natl Univ Def Technol' to National University of Defense Technology"
+    )
+    assert "Natl = National" in explanation and "Technol = Technology" in explanation
+
+
+# --- Chinese names -------------------------------------------------------------------------
+
+
+def test_chinese_name_substring(matcher: Matcher) -> None:
+    match = only(matcher, "北京航空航天大学计算机学院，北京")
+    assert match.entity_id == "beihang"
+    assert match.evidence[0].rule == "chinese_name"
+
+
+def test_chinese_name_without_the_pla_prefix(matcher: Matcher) -> None:
+    assert ids(matcher, "国防科技大学计算机学院") == ["nudt"]
+
+
+def test_longest_chinese_name_wins(matcher: Matcher) -> None:
+    # 国防科技大学 (NUDT) contains 国防大学? No: but 中国人民解放军国防大学 must not hit NUDT.
+    assert ids(matcher, "中国人民解放军国防大学") == ["pla-ndu"]
+
+
+def test_chinese_affiliated_hospital_is_not_the_university(matcher: Matcher) -> None:
+    assert matcher.match("武汉大学人民医院") == []
+
+
+# --- sub-units and campuses ---------------------------------------------------------------
+
+
+def test_campus_name(matcher: Matcher) -> None:
+    assert ids(matcher, "Harbin Institute of Technology (Shenzhen), Shenzhen 518055") == ["hit"]
+    assert ids(matcher, "Harbin Institute of Technology at Weihai, Weihai") == ["hit"]
+
+
+def test_named_subsidiary_institute(matcher: Matcher) -> None:
+    match = only(matcher, "Nanjing Research Institute of Electronics Technology, Nanjing")
+    assert match.entity_id == "china-electronics-technology-group-corporation"
+    assert match.evidence[0].rule == "subunit"
+    assert "belongs to it" in match.evidence[0].explanation
+
+
+def test_numbered_cetc_institute(matcher: Matcher) -> None:
+    for text in (
+        "The 14th Research Institute of China Electronics Technology Group Corporation",
+        "the 38th Research Institute of CETC, Hefei",
+        "No. 54 Research Institute of China Electronics Technology Group Corp",
+    ):
+        found = matcher.match(text)
+        assert [m.entity_id for m in found] == ["china-electronics-technology-group-corporation"]
+        assert any(e.rule == "numbered_institute" for e in found[0].evidence)
+
+
+def test_generic_subunit_name_only_supports_its_parent(matcher: Matcher) -> None:
+    assert matcher.match("College of Computer, Hunan University, Changsha") == []
+    found = matcher.match("College of Computer, National University of Defense Technology")
+    assert [e.rule for e in found[0].evidence] == ["exact_alias", "subunit"]
+
+
+# --- acronyms ------------------------------------------------------------------------------
+
+
+def test_acronym_with_the_institutions_city(matcher: Matcher) -> None:
+    match = only(matcher, "School of Computer Science, HIT, Harbin 150001")
+    assert match.entity_id == "hit"
+    assert match.evidence[0].rule == "acronym_in_context"
+    assert "Harbin" in match.evidence[0].explanation
+
+
+def test_acronym_without_chinese_context_does_not_match(matcher: Matcher) -> None:
+    assert matcher.match("Department of Physics, BIT Mesra, Ranchi, India") == []
+    assert matcher.match("HIT") == []
+    assert matcher.match("Holon Institute of Technology (HIT), Holon, Israel") == []
+
+
+def test_acronym_must_be_written_in_capitals(matcher: Matcher) -> None:
+    assert matcher.match("a hit in Harbin") == []
+
+
+def test_long_acronym_with_chinese_context(matcher: Matcher) -> None:
+    assert ids(matcher, "NUDT, Changsha, China") == ["nudt"]
+    assert ids(matcher, "BUAA, Beijing") == ["beihang"]
+
+
+# --- generic names need Chinese context, never abroad --------------------------------------
+
+
+def test_generic_name_abroad_does_not_match(matcher: Matcher) -> None:
+    assert matcher.match("National Defense University, Washington, DC, USA") == []
+    assert matcher.match("National Defence University, Helsinki, Finland") == []
+    assert matcher.match("National Defense University", country="US") == []
+
+
+def test_generic_name_with_chinese_context(matcher: Matcher) -> None:
+    match = only(matcher, "National Defense University, Beijing 100091, China")
+    assert match.entity_id == "pla-ndu"
+    assert match.evidence[0].rule == "generic_name_in_context"
+
+
+def test_name_known_abroad_needs_positive_chinese_context() -> None:
+    entity = make_entity("neu", "Northeastern University", city="Shenyang")
+    matcher = Matcher(make_watchlist(entity))  # bundled near misses: the Boston one
+    assert matcher.match("Northeastern University") == []
+    assert ids(matcher, "Northeastern University, Shenyang, Liaoning") == ["neu"]
+    assert ids(matcher, "Northeastern University", country="CN") == ["neu"]
+
+
+# --- guarded fuzzy rule --------------------------------------------------------------------
+
+
+def test_fuzzy_forgives_a_misspelt_word(matcher: Matcher) -> None:
+    match = only(matcher, "Harbin Insitute of Technology, Harbin")
+    assert match.entity_id == "hit"
+    assert match.evidence[0].rule == "fuzzy_spelling"
+    assert "'insitute' read as" in match.evidence[0].explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beijing University of Technology",  # a real word differs: never a hit
+        "Beijing Institute of Petrochemical Technology",
+        "Harbin University of Science and Technology",
+        "Nanning University, Nanning",  # a place differs
+        "Wuhan Textile University",
+    ],
+)
+def test_fuzzy_never_turns_a_near_miss_into_a_hit(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text) == []
+
+
+# --- segments, longest name, dual affiliations ---------------------------------------------
+
+
+def test_longer_name_containing_a_watchlist_name_is_another_institution(matcher: Matcher) -> None:
+    assert matcher.match("Wuhan University of Technology, Wuhan") == []
+    assert matcher.match("Nanjing University of Information Science and Technology") == []
+    assert matcher.match("School of Information Engineering, Zhengzhou University") == []
+    assert matcher.match("School of Aerospace Engineering, Tsinghua University") == []
+
+
+def test_affiliated_hospital_is_its_own_institution(matcher: Matcher) -> None:
+    assert matcher.match("Zhongnan Hospital of Wuhan University, Wuhan") == []
+    assert matcher.match("Department of Surgery, Wuhan University Renmin Hospital") == []
+    assert ids(matcher, "School of Medicine, Wuhan University, Wuhan") == ["wuhan-university"]
+
+
+def test_dual_affiliation_yields_both(matcher: Matcher) -> None:
+    text = "Natl Univ Def Technol, Changsha; Beihang Univ, Beijing, Peoples R China"
+    assert ids(matcher, text) == ["nudt", "beihang"]
+
+
+def test_known_institution_blocks_the_watchlist_name_inside_it() -> None:
+    entity = make_entity("tju", "Tianjin University", city="Tianjin")
+    known = [KnownInstitution("Tianjin University Cancer Institute Hospital", "CN", "0xx")]
+    matcher = Matcher(make_watchlist(entity), known)
+    assert matcher.match("Tianjin University Cancer Institute Hospital") == []
+    assert ids(matcher, "Tianjin University, Tianjin") == ["tju"]
+
+
+def test_known_unit_of_a_watchlist_institution_does_not_block_it() -> None:
+    entity = make_entity("tju", "Tianjin University", ror="012tb2g32")
+    known = [
+        KnownInstitution(
+            "Tianjin University Institute of Smart Things", "CN", "0yy", ("012tb2g32",)
+        )
+    ]
+    matcher = Matcher(make_watchlist(entity), known)
+    assert ids(matcher, "Tianjin University Institute of Smart Things") == ["tju"]
+
+
+def test_empty_and_none_inputs(matcher: Matcher) -> None:
+    assert matcher.match(None) == []
+    assert matcher.match("") == []
+    assert matcher.match(" ,; ") == []
+
+
+def test_results_are_memoised(matcher: Matcher) -> None:
+    first = matcher.match("Harbin Inst Technol")
+    assert matcher.match("Harbin Inst Technol") == first
+    assert "hits=" in matcher.cache_info()
+
+
+def test_closest_names_for_a_miss(matcher: Matcher) -> None:
+    closest = matcher.closest("Beijing University of Technology", limit=3)
+    assert closest and closest[0][0] == "bit"
+    assert all(0 <= score <= 1 for _, _, score in closest)
