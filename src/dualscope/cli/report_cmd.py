@@ -98,16 +98,13 @@ def serve(
     import uvicorn
 
     from dualscope.settings import get_settings
-    from dualscope.web.app import create_app, is_loopback
+    from dualscope.web.app import create_app
+    from dualscope.web.security import require_token_for
 
     settings = get_settings()
     token = settings.web_token
-    if not is_loopback(host) and not token:
-        raise ConfigError(
-            f"refusing to bind {host} without a token",
-            hint="set DUALSCOPE_TOKEN to a long random value, or bind 127.0.0.1",
-        )
-    app = create_app(db, token=token)
+    require_token_for(host, token)
+    app = create_app(db, token=token, settings=settings)
     err_console.print(f"serving {db} on http://{host}:{port}/ (read-only; Ctrl-C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -23,9 +23,9 @@ from dualscope.report.watchlist_facts import WatchlistFacts
 from dualscope.settings import Settings
 from dualscope.web import api, pages
 from dualscope.web.context import MatcherLike, open_context
-from dualscope.web.security import is_loopback, make_guard
+from dualscope.web.security import is_loopback, make_guard, require_token_for
 
-__all__ = ["create_app", "is_loopback"]
+__all__ = ["create_app", "is_loopback", "require_token_for"]
 
 
 def _constraints(schema: dict[str, Any]) -> str:

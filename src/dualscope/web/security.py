@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from dualscope.errors import ConfigError
+
 COOKIE = "dualscope_token"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -43,6 +45,20 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def require_token_for(host: str, token: str | None) -> None:
+    """Refuse to serve on a non-loopback ``host`` without a token (a clear one-line error)."""
+    if not is_loopback(host) and not token:
+        raise ConfigError(
+            f"refusing to bind {host} without a token",
+            hint="set DUALSCOPE_TOKEN to a long random value, or bind 127.0.0.1",
+        )
+    if token is not None and len(token) < 16:
+        raise ConfigError(
+            "DUALSCOPE_TOKEN is too short (fewer than 16 characters)",
+            hint="use e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`",
+        )
 
 
 def token_ok(given: str | None, expected: str) -> bool:
