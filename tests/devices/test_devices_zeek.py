@@ -56,8 +56,8 @@ def test_bad_lines_and_truncated_gzip(data_dir: Path, tmp_path: Path, catalog, o
     lines = text.splitlines(keepends=True)
     header = [ln for ln in lines if ln.startswith("#") and not ln.startswith("#close")]
     rows = [ln for ln in lines if not ln.startswith("#")]
-    mangled = "".join(header + [rows[0], "only\ttwo\n", rows[1]])
-    data = gzip.compress(mangled.encode() * 1)
+    mangled = "".join([*header, rows[0], "only\ttwo\n", rows[1]])
+    data = gzip.compress(mangled.encode())
     path = tmp_path / "dns.log.gz"
     path.write_bytes(data[: len(data) - 12])  # cut the gzip trailer off
     log = ReadLog()
