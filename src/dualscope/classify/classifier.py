@@ -8,7 +8,7 @@ signal                      weight
 ==========================  =========================================================
 strong phrase               1.2 in the title or keywords; 1.0 if the abstract uses it
                             twice or more; 0.8 for a single mention in the abstract
-combo (A + B anywhere)      1.0 when a side is in the title/keywords, else 0.8
+combo (A + B, same field)   1.0 in the title or keywords, else 0.8
 more strong phrases         +0.3 each (strong part capped at 2.0)
 context phrase              +0.5 each distinct phrase (capped at 1.5)
 OpenAlex topic              core +1.0, partial +0.5, trap -1.0
@@ -129,27 +129,27 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def _hits(
-    phrases: PhraseList, fields: Sequence[_Field], blocked: dict[str, list[tuple[int, int]]]
-) -> dict[int, _Found]:
-    """Phrase index → where it was found, ignoring matches inside blocked spans."""
+_Spans = dict[str, list[tuple[int, int]]]  # field name → (start, end) spans
+
+
+def _hits(phrases: PhraseList, fields: Sequence[_Field], blocked: _Spans) -> dict[int, _Found]:
+    """Phrase index → where it was found, ignoring matches inside blocked spans.
+
+    The spans of accepted matches are appended to ``blocked``, so that a later, weaker phrase
+    list cannot count the same words again (each piece of text is evidence once).
+    """
     found: dict[int, _Found] = {}
     for name, text, lowered in fields:
-        spans = blocked.get(name, [])
+        spans = blocked.setdefault(name, [])
         taken: list[tuple[int, int]] = []
         # Longest match first: "GPS" inside "GPS-denied" is one finding, not two.
         for index, start, end in sorted(phrases.find(text, lowered), key=lambda m: m[1] - m[2]):
-            if (spans and _overlaps(start, end, spans)) or _overlaps(start, end, taken):
+            if _overlaps(start, end, spans) or _overlaps(start, end, taken):
                 continue
             taken.append((start, end))
             found.setdefault(index, _Found()).add(name, text[start:end])
+        spans.extend(taken)
     return found
-
-
-def _most_prominent(found: Iterable[_Found]) -> tuple[str, str]:
-    """The (field, text) of the hit in the most prominent field (title > keywords > abstract)."""
-    order = {"title": 0, "keywords": 1, "abstract": 2}
-    return min((f.best() for f in found), key=lambda pair: order.get(pair[0], 3))
 
 
 def _strong_weight(found: _Found) -> float:
@@ -261,7 +261,9 @@ class Classifier:
     def _score(
         self, area: _Area, fields: Sequence[_Field], topic_names: dict[str, str]
     ) -> tuple[float, list[str]]:
-        blocked = {
+        # Exclusion spans first; then strong, combo and context matches claim their words in
+        # that order, so the same words never count twice.
+        blocked: _Spans = {
             name: [(s, e) for _, s, e in area.exclusions.find(text, lowered)]
             for name, text, lowered in fields
         }
@@ -281,12 +283,7 @@ class Classifier:
         if weights:
             weights.sort(reverse=True)
             score = min(CAP_STRONG, weights[0] + W_EXTRA_STRONG * (len(weights) - 1))
-        # Context phrases that sit inside a strong phrase's match say nothing new.
-        strong_spans = {
-            name: blocked.get(name, []) + [(s, e) for _, s, e in area.strong.find(text, lowered)]
-            for name, text, lowered in fields
-        }
-        context = _hits(area.context, fields, strong_spans)
+        context = _hits(area.context, fields, blocked)
         if context:
             score += min(CAP_CONTEXT, W_CONTEXT * len(context))
             for index in sorted(context):
@@ -299,22 +296,21 @@ class Classifier:
 
     @staticmethod
     def _combo(
-        left: PhraseList,
-        right: PhraseList,
-        fields: Sequence[_Field],
-        blocked: dict[str, list[tuple[int, int]]],
+        left: PhraseList, right: PhraseList, fields: Sequence[_Field], blocked: _Spans
     ) -> tuple[float, str] | None:
-        left_hits = _hits(left, fields, blocked)
-        right_hits = _hits(right, fields, blocked)
-        if not left_hits or not right_hits:
-            return None
-        a_field, a_text = _most_prominent(left_hits.values())
-        b_field, b_text = _most_prominent(right_hits.values())
-        prominent = a_field in _PROMINENT_FIELDS or b_field in _PROMINENT_FIELDS
-        weight = W_COMBO_TITLE if prominent else W_COMBO_ABSTRACT
-        if a_field == b_field:
-            return weight, f'{a_field}: "{a_text}" + "{b_text}"'
-        return weight, f'{a_field}: "{a_text}" + {b_field}: "{b_text}"'
+        """A phrase of each side in the same field (title, keywords or abstract)."""
+        for field_ in fields:  # title, keywords, abstract: the most prominent field wins
+            name = field_[0]
+            trial = {name: list(blocked.get(name, []))}
+            left_hits = _hits(left, [field_], trial)
+            right_hits = _hits(right, [field_], trial)
+            if left_hits and right_hits:
+                blocked[name] = trial[name]  # a satisfied combo claims its words
+                a_text = next(iter(left_hits.values())).best()[1]
+                b_text = next(iter(right_hits.values())).best()[1]
+                weight = W_COMBO_TITLE if name in _PROMINENT_FIELDS else W_COMBO_ABSTRACT
+                return weight, f'{name}: "{a_text}" + "{b_text}"'
+        return None
 
     @staticmethod
     def _topics(area: _Area, topic_names: dict[str, str], evidence: list[str]) -> float:
