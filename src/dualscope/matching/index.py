@@ -21,6 +21,9 @@ T = TypeVar("T")
 
 # An alias written entirely in capitals (2-8 letters, optional digits/&) is an acronym.
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
+_AKA = re.compile(r"\b(?:a\.k\.a\.?|aka|also known as)\s+", re.IGNORECASE)
+_PAREN_AKA = re.compile(r"[(（]\s*(?:a\.k\.a\.?|aka|also known as)\s+([^()（）]*)[)）]", re.I)
+_TRAILING_PAREN = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 # Shortest Chinese alias matched as a substring: two or three characters ("北航", "哈工大")
 # are abbreviations that also occur inside other names (湖北理工学院 contains 北理工).
 MIN_CJK_ALIAS = 4
@@ -103,6 +106,22 @@ def _entity_names(entity: Entity) -> Iterator[tuple[str, str, str | None, str | 
             yield name, "subunit", sub.name, sub.kind
 
 
+def name_variants(name: str) -> list[str]:
+    """A name as written, plus the names inside "X, a.k.a. Y (Z)" notes: X and Y.
+
+    Curated sub-unit names sometimes carry both names in one string ("CASC 5th Academy, a.k.a.
+    China Academy of Space Technology (CAST)"); each name is matched on its own.
+    """
+    flat = _PAREN_AKA.sub(r", a.k.a. \1", name)
+    parts = [p.strip(" ,;") for p in _AKA.split(flat)]
+    variants = [name]
+    for part in parts:
+        bare = _TRAILING_PAREN.sub("", part).strip(" ,;")
+        if bare and bare not in variants:
+            variants.append(bare)
+    return variants
+
+
 def normalise_id(value: str) -> str:
     """``https://ror.org/05d2yfz11`` → ``05d2yfz11``; ``https://openalex.org/I123`` → ``I123``."""
     value = value.strip()
@@ -149,7 +168,8 @@ def build_index(watchlist: Watchlist) -> WatchlistIndex:
     seen_cjk: set[tuple[str, str, str | None]] = set()
     for entity in watchlist.entities:
         for name, kind, subunit, sub_kind in _entity_names(entity):
-            _add_name(index, entity, name, kind, subunit, sub_kind, seen_cjk)
+            for variant in name_variants(name):
+                _add_name(index, entity, variant, kind, subunit, sub_kind, seen_cjk)
         for ident in entity.identifiers:
             _add_id(index, ident.value, entity.id, ident.scheme, None)
         for sub in entity.subunits:

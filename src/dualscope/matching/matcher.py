@@ -304,9 +304,9 @@ class Matcher:
                     pending.append((entry.entity_id, evidence))
                     continue
                 score = rules.SCORES["subunit"]
-            elif ambiguous or (entry.generic and in_china):
+            elif ambiguous or (entry.generic and (in_china or len(key) < 3)):
                 if not in_china:
-                    continue
+                    continue  # "Naval Academy": needs a Chinese place in the string
                 context = _context_words(all_tokens)
                 evidence = rules.generic_name_in_context(matched, entry, name, context)
                 score = rules.SCORES["generic_name_in_context"]
