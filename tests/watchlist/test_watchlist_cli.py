@@ -107,7 +107,7 @@ def test_import_commands_write_the_user_watchlist(
     )
     result = run("watchlist", "import-aspi", str(misp), "--home", str(settings.home))
     assert result.exit_code == 0, result.output
-    assert "added: 1 (example-academy)" in result.output
+    assert "added: 1\n  + example-academy" in result.output
     assert (settings.user_watchlist_dir / "imported.yaml").is_file()
 
     listing = csv_1286("name,aliases,edition\nExample Academy,EXA,2025\nMoscow Thing,,2025\n")

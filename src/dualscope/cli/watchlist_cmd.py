@@ -117,7 +117,7 @@ def list_command(
         title=f"Watchlist {watchlist.version}: {len(entities)} entities", show_lines=False
     )
     for column in ("id", "name", "Chinese name", "category", "lists", "ROR"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("id", "ROR"))
     for e in entities:
         table.add_row(
             e.id, e.name_en, e.name_zh or "", e.category, lists_summary(e), ", ".join(e.ids("ror"))
@@ -262,11 +262,9 @@ def _render_summary(summary: ImportSummary, as_json: bool) -> None:
     verb = "would write" if summary.dry_run else "wrote"
     changed = bool(summary.added or summary.updated)
     console.print(f"read {summary.records} records from {summary.source}", highlight=False)
-    console.print(
-        f"added: {len(summary.added)}"
-        + (f" ({', '.join(summary.added)})" if summary.added else ""),
-        highlight=False,
-    )
+    console.print(f"added: {len(summary.added)}")
+    for entity_id in summary.added:
+        console.print(f"  + {entity_id}", highlight=False)
     console.print(f"updated: {len(summary.updated)}", highlight=False)
     for entity_id, changes in summary.updated.items():
         console.print(f"  {entity_id}: {', '.join(changes)}", highlight=False)

@@ -1,5 +1,6 @@
 """The curated watchlist of military-linked Chinese institutions."""
 
+from dualscope.watchlist.loader import load_watchlist, validate_watchlist
 from dualscope.watchlist.model import (
     Alias,
     Category,
@@ -20,4 +21,6 @@ __all__ = [
     "Source",
     "Subunit",
     "Watchlist",
+    "load_watchlist",
+    "validate_watchlist",
 ]
