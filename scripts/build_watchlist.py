@@ -50,6 +50,7 @@ CURATION = REPO / "scripts" / "watchlist_curation.yaml"
 ASPI_SNAPSHOT = date(2020, 8, 22)
 VERSION_PREFIX = "2026.11"
 USABLE = {"verified", "probable"}
+SUBUNIT_ALIAS_NOTE = "names a sub-unit (institute, academy or company) that ASPI lists as an alias"
 
 ASPI_INDEX_SOURCE = Source(
     name="ASPI China Defence Universities Tracker",
@@ -91,11 +92,15 @@ def _append_note(entity: dict[str, Any], note: str) -> None:
 
 
 def apply_alias_curation(entity: dict[str, Any], curation: dict[str, Any]) -> None:
-    kinds = curation.get("alias_kinds", {}).get(entity["id"], {})
+    kinds = dict(curation.get("alias_kinds", {}).get(entity["id"], {}))
+    for name in curation.get("subunit_aliases", {}).get(entity["id"], []):
+        kinds.setdefault(name, {"note": SUBUNIT_ALIAS_NOTE})
+    for name, note in curation.get("generic_aliases", {}).get(entity["id"], {}).items():
+        kinds.setdefault(name, {"note": f"generic or ambiguous name: {note}"})
     for alias in entity["aliases"]:
         decided = kinds.get(alias["name"])
         if decided:
-            alias["kind"] = decided["kind"]
+            alias["kind"] = decided.get("kind", alias["kind"])
             if decided.get("note"):
                 alias["note"] = decided["note"]
     known = {

@@ -102,6 +102,23 @@ def test_alias_kinds_cover_units_former_names_and_chinese(bundled: LoadedWatchli
     assert chinese and all(a.lang == "zh" or a.note for a in chinese)
 
 
+def test_generic_and_subunit_aliases_carry_a_warning_note(bundled: LoadedWatchlist) -> None:
+    wl = bundled.watchlist
+
+    def note(entity_id: str, alias: str) -> str:
+        entity = wl.get(entity_id)
+        assert entity is not None
+        return next(a.note or "" for a in entity.aliases if a.name == alias)
+
+    assert note("naval-research-academy", "Naval Academy").startswith("generic or ambiguous")
+    assert "Rocket Force Research Institute" in note(
+        "rocket-force-sergeant-school", "PLA Rocket Force Academy"
+    )
+    assert "sub-unit" in note(
+        "chinese-academy-of-engineering-physics", "Southwest Institute of Fluid Physics"
+    )
+
+
 def test_every_aspi_alias_is_kept(bundled: LoadedWatchlist, shared_raw: Path) -> None:
     data = json.loads(
         (shared_raw / "aspi-cdut-misp" / "china-defence-universities.json").read_text()
