@@ -174,6 +174,8 @@ def test_sql_metacharacters_are_data(live, web_store) -> None:
         ("/api/check", {"name": ""}),
         ("/api/check", {"name": "x" * 301}),
         ("/works", {"per_page": 1000}),
+        ("/works", {"year": "1800"}),
+        ("/works", {"country": "GBR"}),
         ("/search", {"name": "x" * 301}),
         ("/institutions", {}),
     ],
@@ -182,6 +184,12 @@ def test_bad_input_is_422_not_500(live, path, params) -> None:
     r = httpx.get(f"{live}{path}", params=params)
     assert r.status_code == 422, (path, params, r.status_code, r.text[:200])
     assert "<script>" not in r.text
+
+
+def test_empty_form_fields_mean_no_filter(http) -> None:
+    r = http.get("/works", params={"country": "se", "entity": "", "area": "", "year": "", "q": ""})
+    assert r.status_code == 200
+    assert "SE" in "".join(_parse(r.text).text)
 
 
 def test_html_validation_error_page_is_escaped(http) -> None:

@@ -85,28 +85,34 @@ def dashboard(ctx: Ctx) -> HTMLResponse:
     return render("dashboard.html.j2", data=data, charts=build_charts(data))
 
 
+def _optional(pattern: str) -> str:
+    """``pattern`` that also accepts an empty value (an unfilled field of the filter form)."""
+    return r"^$|" + pattern
+
+
 @router.get("/works", response_class=HTMLResponse)
 def works_page(
     cur: Cur,
-    country: Annotated[str | None, Query(pattern=COUNTRY)] = None,
-    entity: Annotated[str | None, Query(pattern=ENTITY_ID)] = None,
-    area: Annotated[str | None, Query(pattern=AREA_ID)] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    country: Annotated[str | None, Query(pattern=_optional(COUNTRY))] = None,
+    entity: Annotated[str | None, Query(pattern=_optional(ENTITY_ID))] = None,
+    area: Annotated[str | None, Query(pattern=_optional(AREA_ID))] = None,
+    year: Annotated[str | None, Query(pattern=r"^$|^(19|20)\d\d$|^2100$")] = None,
     institution: Annotated[str | None, Query(max_length=MAX_NAME)] = None,
     q: Annotated[str | None, Query(max_length=MAX_NAME)] = None,
     sort: Sort = "-year",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> HTMLResponse:
-    params = {
+    """The works table; the filter form sends empty fields, which mean "no filter"."""
+    params: dict[str, Any] = {
         "country": country.upper() if country else None,
-        "entity": entity,
-        "area": area,
-        "year": year,
-        "institution": institution,
-        "q": q,
+        "entity": entity or None,
+        "area": area or None,
+        "year": int(year) if year else None,
+        "institution": institution or None,
+        "q": q or None,
     }
-    flt = queries.WorkFilter(**params)  # type: ignore[arg-type]
+    flt = queries.WorkFilter(**params)
     total, rows = queries.search_works(cur, flt, page=page, per_page=per_page, sort=sort)
     base = {k: v for k, v in params.items() if v not in (None, "")}
 
