@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dualscope.errors import InputError
+from dualscope.errors import DualscopeError, InputError
 from dualscope.settings import Settings
 from dualscope.watchlist.importer import USER_FILE, import_1286, import_aspi
 from dualscope.watchlist.loader import load_entity_file, load_watchlist
@@ -166,7 +166,7 @@ Company,Moscow Example Institute,,debarment,s1286,US,,2025,,,Russia,,https://exa
 Company,Tehran Example University,,debarment,s1286,US,,2025,,,Iran,,https://example.mil/fy25.pdf
 Company,Example Talent Plan,,debarment,s1286,US,,2025,,,,,https://example.mil/fy25.pdf
 Company,Beihang University,Beijing University of Aeronautics and Astronautics,debarment,s1286,US,,2025,,,China,,https://www.cto.mil/wp-content/uploads/2026/07/FY25-Section-1286-List.pdf
-Company,Example Ocean University,,debarment,s1286,US,,2024,,2026-07-23,,,https://example.mil/fy24.pdf
+Company,Example Ocean University,,debarment,s1286,US,,2024,2024-01-05,2026-07-23,,,https://example.mil/fy24.pdf
 Company,Example Ocean University,,debarment,s1286,US,,2025,,,China,,https://example.mil/fy25.pdf
 """
 )
@@ -190,6 +190,14 @@ def test_import_1286_transcription_layout_counts_other_countries(
         ("2025", "None"),
     ]
     assert ocean.lists[1].source.url == "https://example.mil/fy25.pdf"
+
+
+def test_unwritable_home_is_a_user_error(csv_1286: Callable[[str], Path], tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    settings = Settings(home=blocker)
+    with pytest.raises(DualscopeError, match="cannot write"):
+        import_1286(csv_1286("name,aliases,edition\nNew Example Institute,,2025\n"), settings)
 
 
 def test_import_1286_rejects_other_csv(csv_1286: Callable[[str], Path], settings: Settings) -> None:

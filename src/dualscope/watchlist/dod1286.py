@@ -35,7 +35,15 @@ EDITION_URLS: dict[str, str] = {
 # Publication dates we can support from the source itself (the 2022 PDF's URL and SOURCE note).
 EDITION_DATES: dict[str, date] = {"2022": date(2023, 6, 29)}
 EDITION_COLUMNS = ("report-date", "edition")
-USED_COLUMNS = {"name", "aliases", "source_url", "country", "end-date", *EDITION_COLUMNS}
+USED_COLUMNS = {
+    "name",
+    "aliases",
+    "source_url",
+    "country",
+    "start-date",
+    "end-date",
+    *EDITION_COLUMNS,
+}
 _EDITION = re.compile(r"^(?:FY\s*)?(\d{4})$", re.IGNORECASE)
 
 
@@ -51,6 +59,8 @@ class Row1286:
     country: str | None
     end: date | None
     end_text: str | None
+    start: date | None = None
+    start_text: str | None = None
 
     def membership(self, note: str | None = None) -> ListMembership:
         """This row as a list membership fact with its source."""
@@ -63,6 +73,7 @@ class Row1286:
             edition=self.edition,
             name_on_list=self.name,
             aliases_on_list=list(self.aliases),
+            start=self.start,
             end=self.end,
             source=Source(
                 name=f"{LIST_NAME}, {self.edition} edition",
@@ -80,7 +91,7 @@ class File1286:
     warnings: list[str] = field(default_factory=list)
 
 
-def _end(text: str) -> tuple[date | None, str | None]:
+def _date(text: str) -> tuple[date | None, str | None]:
     text = text.strip()
     if not text:
         return None, None
@@ -124,7 +135,8 @@ def read_1286_csv(path: Path, *, strict: bool = False) -> File1286:
                 result.warnings.append(message)
                 continue
             assert match is not None
-            end, end_text = _end(row.get("end-date", ""))
+            start, start_text = _date(row.get("start-date", ""))
+            end, end_text = _date(row.get("end-date", ""))
             aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
             result.rows.append(
                 Row1286(
@@ -136,6 +148,8 @@ def read_1286_csv(path: Path, *, strict: bool = False) -> File1286:
                     country=row.get("country") or None,
                     end=end,
                     end_text=end_text,
+                    start=start,
+                    start_text=start_text,
                 )
             )
     for warning in result.warnings[:5]:

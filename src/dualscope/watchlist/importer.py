@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dualscope.errors import DataFileError, InputError
+from dualscope.errors import DataFileError, DualscopeError, InputError
 from dualscope.settings import Settings
 from dualscope.watchlist.aspi import classify_alias, read_misp_galaxy
 from dualscope.watchlist.dod1286 import LIST_NAME, Row1286, read_1286_csv
@@ -118,7 +118,13 @@ class _Session:
                 "User watchlist written by `dualscope watchlist import-*`; it extends or\n"
                 "overrides the bundled watchlist by id. Safe to edit by hand."
             )
-            write_entities(self.path, list(self.user.values()), header=header)
+            try:
+                write_entities(self.path, list(self.user.values()), header=header)
+            except OSError as exc:
+                raise DualscopeError(
+                    f"cannot write {self.path}: {exc.strerror or exc}",
+                    hint="choose a writable folder with --home or DUALSCOPE_HOME",
+                ) from exc
         return summary
 
 
