@@ -12,7 +12,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -244,11 +243,12 @@ def read_inventory_xlsx(
 ) -> Iterator[Observation]:
     """Observations from every sheet of an XLSX workbook, streamed in read-only mode."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    # openpyxl on a damaged workbook raises whatever its zip/XML layers raise (zlib.error,
+    # EOFError, KeyError, ParseError, ...): fuzzing found many; any of them means "unreadable".
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:
         log.skip(path, "unreadable XLSX", detail=f"{type(exc).__name__}: {exc}")
         return
     try:
@@ -258,7 +258,7 @@ def read_inventory_xlsx(
                     (i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)
                 )
                 yield from _read_rows(path, rows, "inventory-xlsx", catalog, oui, log, sheet.title)
-            except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError) as exc:
+            except Exception as exc:  # damaged sheet XML: see load_workbook above
                 log.skip(path, "unreadable XLSX sheet", record=sheet.title, detail=str(exc))
     finally:
         with contextlib.suppress(Exception):

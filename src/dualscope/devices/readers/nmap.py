@@ -138,3 +138,5 @@ def read_nmap(path: Path, catalog: Catalog, oui: OuiIndex, log: ReadLog) -> Iter
         log.skip(path, "malformed XML", line=line, detail=f"{exc} (hosts before it were kept)")
     except DefusedXmlException as exc:
         log.skip(path, "forbidden XML construct", detail=f"{type(exc).__name__}: {exc}")
+    except (LookupError, UnicodeError, ValueError) as exc:  # e.g. encoding="bogus" declared
+        log.skip(path, "unreadable XML", detail=f"{type(exc).__name__}: {exc}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,8 +47,12 @@ def _log_kind(fields: set[str], path_hint: str | None) -> str:
     return "other"
 
 
+_HEX_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
+
+
 def _unescape(value: str) -> str:
-    return value.encode("ascii", "backslashreplace").decode("unicode_escape")
+    """Zeek writes the separator as ``\\x09``; other text is taken literally."""
+    return _HEX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
 
 
 def _tsv_rows(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str, Row]]:
