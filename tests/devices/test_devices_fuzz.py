@@ -51,7 +51,10 @@ def _zeek(fmt: str) -> Callable[[Path, ReadLog], object]:
 
 
 READERS: dict[str, tuple[Path, Callable[[Path, ReadLog], object]]] = {
-    "inventory-csv": (DATA / "inventory.csv", lambda p, log: list(read_inventory_csv(p, CATALOG, OUI, log))),
+    "inventory-csv": (
+        DATA / "inventory.csv",
+        lambda p, log: list(read_inventory_csv(p, CATALOG, OUI, log)),
+    ),
     "nmap-xml": (DATA / "scan.xml", lambda p, log: list(read_nmap(p, CATALOG, OUI, log))),
     "zeek-tsv": (DATA / "zeek-tsv" / "dns.log", _zeek("zeek-tsv")),
     "zeek-json": (DATA / "zeek-json" / "conn.log", _zeek("zeek-json")),
@@ -115,9 +118,11 @@ def test_fuzz_detection_and_whole_analysis(payload: bytes) -> None:
         path.write_bytes(payload)
         detect_format(path)
         try:
-            analyse([path], catalog=CATALOG, oui=OUI)
-        except DualscopeError:
-            pass
+            result = analyse([path], catalog=CATALOG, oui=OUI)
+        except DualscopeError as exc:  # a clean, one-line user error
+            assert str(exc)
+        else:
+            assert result.summary["files_given"] == 1
 
 
 @functools.cache
