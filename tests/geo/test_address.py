@@ -91,6 +91,36 @@ TRAPS = [
     ("", None),
     (None, None),
     ("   ,  ; .", None),
+    # acronyms and country names inside institution names
+    ("Dementia Research Centre (DRC), Queen Square Institute of Neurology, UCL", None),
+    ("Kinshasa, DRC", "CD"),
+    ("Institute for Medical Research Israel-Canada, The Hebrew University", None),
+    ("Hong Kong Baptist College, Waterloo Road, Hong Kong, Republic of China", "HK"),
+    ("Nanya Inst Technol, Taoyuan, Taiwan 32091, Republic of China", "TW"),
+    ("Sungkyunkwan University, Seoul, #N#Korea", "KR"),
+    ("Guy's Hospital London UK", "GB"),
+    ("Institute for Medical Research Israel-Canada", None),
+    ("National Institute of Public Health University of Southern Denmark Denmark", "DK"),
+    ("Penrith New South Wales Australia", "AU"),
+    ("AstraZeneca (United Kingdom)", "GB"),
+    ("Changchun Institute of Optics and Fine Mechanics (China)", "CN"),
+    ("Hacettepe University Faculty of Medicine  Ankara Turkey", "TR"),
+    ("Borsa Istanbul Directorate, Istanbul/Turkey.", "TR"),
+    ("Univ. of Kufa, Najaf 00964, Iraq. ORCID: .", "IQ"),
+    ("Jerash University, the Hashemite Kingdom of Jordan", "JO"),
+    ("Department of Pathology, University of New Mexico", "US"),
+    ("Rutgers, The State University of New Jersey", "US"),
+    ("Biophysics Graduate Program, University of California, Berkeley", "US"),
+    ("Chinese University of Hong Kong, Prince of Wales Hospital, Shatin, Hong Kong, SAR", "HK"),
+    ("New England Biolabs", None),
+    ("University of New England", None),
+    ("Prince of Wales", None),
+    # a country word inside an institution's name is a weak signal: China Medical University
+    # is in Taiwan, the University of Georgia in the US
+    ("Shengjing Hospital of China Medical University", None),
+    ("Department of Microbiology, University of Georgia", None),
+    ("National Taiwan University", None),
+    ("Hurley Medical Center, Flint, MI 48503, USA. someone@example.com", "US"),
 ]
 
 

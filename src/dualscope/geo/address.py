@@ -17,8 +17,13 @@ Rules, in order, for each segment (at most three from the end):
    ``Changsha 410073``, ``Hunan``) -> CN / TW.
 6. The segment ends with a country name (``Oxford OX1 3PU UK``, ``Kowloon Hong Kong``), longest
    name first so ``Papua New Guinea`` is PG and ``New South Wales`` AU; words that are also
-   other things (``Georgia``, ``Jersey``, ``Wales``, ``Jordan``...) count at the end of a
-   segment only after a postal code.
+   other things (``Georgia``, ``Jersey``, ``Jordan``, ``Chad``, ``DRC``...) count at the end
+   of a segment only after a postal code; a US state's name counts too (``University of New
+   Mexico``); parenthesised text is ignored here, and a name joining two countries
+   (``Institute ... Israel-Canada``) makes the answer "unsure".
+
+A trailing parenthesised country, as in ROR/OpenAlex names (``AstraZeneca (United Kingdom)``),
+counts as the last segment; ``/`` separates segments like a comma (``Istanbul/Turkey``).
 
 ``Hong Kong, China`` / ``Taipei, Taiwan, China`` give HK / TW: a region named just before
 ``China`` wins. The function is cached; every raw string of a corpus goes through it.
@@ -29,32 +34,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from dualscope.geo.vocab import norm_tokens, vocab
+from dualscope.geo.vocab import norm_key, norm_tokens, vocab
 
 # Words that end many non-country phrases; at a segment's end they name a country only after
 # a postal code (whole-segment matches always count).
 _AMBIGUOUS_TAIL = frozenset(
-    [
-        "georgia",
-        "jersey",
-        "jordan",
-        "chad",
-        "guinea",
-        "niger",
-        "turkey",
-        "wales",
-        "england",
-        "scotland",
-        "ireland",
-        "mexico",
-        "korea",
-        "samoa",
-        "dominica",
-        "india",
-        "panama",
-        "us",
-        "lebanon",
-    ]
+    ["georgia", "jersey", "jordan", "chad", "guinea", "niger", "us", "drc", "roc", "prc"]
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Regions before China: "中国香港" is Hong Kong.
@@ -69,9 +54,13 @@ _CJK_REGIONS: tuple[tuple[str, str], ...] = (
     ("中國", "CN"),
 )
 _EMAIL = re.compile(r"\S+@\S+")
-_EMAIL_LABEL = re.compile(r"(?i)\b(?:electronic address|e-?mail)\s*:?.*$")
+# Newlines and tabs some databases escape inside affiliation strings.
+_ESCAPES = re.compile(r"#(?:N|TAB)#")
+_JOINED = re.compile(r"\w[-–‐]\s*\w+\W*$")  # "...Israel-Canada": a hyphen before the last word
+_PARENS = re.compile(r"\([^()]*\)")
+_EMAIL_LABEL = re.compile(r"(?i)\b(?:electronic address|e-?mail|orcid)\s*:?.*$")
 _TRAILING_PARENS = re.compile(r"\s*\([^()]*\)\s*$")
-_SEGMENTS = re.compile(r"[,;]")
+_SEGMENTS = re.compile(r"[,;/]")
 _HAS_DIGIT = re.compile(r"\d")
 _US_ZIP_TAIL = re.compile(
     r"\s*(?<!\d)\d{5}(?:-\d{4})?\s*(?:U\.?\s?S\.?\s?A?\.?|United States)?\s*$"
@@ -135,13 +124,17 @@ _UNSURE = "?"  # sentinel: a phrase that ends like a country but must not be rea
 
 def _segments(text: str) -> list[str]:
     """Cleaned segments, last first, without empty or digits-only ones."""
-    text = _EMAIL_LABEL.sub("", _EMAIL.sub("", text))
+    text = _EMAIL_LABEL.sub("", _EMAIL.sub("", _ESCAPES.sub(" ", text)))
     text = text.strip().rstrip(".;, ")
     while True:
-        stripped = _TRAILING_PARENS.sub("", text)
-        if stripped == text:
+        match = _TRAILING_PARENS.search(text)
+        if match is None:
             break
-        text = stripped.rstrip(".;, ")
+        inside = match.group(0).strip()[1:-1]
+        if norm_key(inside) in vocab().aliases:  # "AstraZeneca (United Kingdom)"
+            text = f"{text[: match.start()]}, {inside}"
+            break
+        text = text[: match.start()].rstrip(".;, ")
     out: list[str] = []
     for raw in reversed(_SEGMENTS.split(text)):
         segment = raw.strip().strip(".").strip()
@@ -159,9 +152,7 @@ def _segment_country(segment: str, *, last: bool) -> str | None:
             "georgia"
         }:
             return "US"
-    tokens = norm_tokens(segment)
-    while tokens and _HAS_DIGIT.search(tokens[-1]):
-        tokens.pop()  # "China 410073": a postal code after the country
+    tokens = _without_trailing_codes(norm_tokens(segment))
     if not tokens:
         return None
     voc = vocab()
@@ -175,7 +166,15 @@ def _segment_country(segment: str, *, last: bool) -> str | None:
     place = _place(tokens)
     if place is not None and (last or _HAS_DIGIT.search(segment)):
         return place
-    return _tail_country(tokens)
+    without_parens = _PARENS.sub(" ", segment)
+    return _tail_country(_without_trailing_codes(norm_tokens(without_parens)), without_parens)
+
+
+def _without_trailing_codes(tokens: list[str]) -> list[str]:
+    """Tokens without postal codes after the country ("China 410073")."""
+    while tokens and _HAS_DIGIT.search(tokens[-1]):
+        tokens.pop()
+    return tokens
 
 
 def _place(tokens: list[str]) -> str | None:
@@ -184,17 +183,20 @@ def _place(tokens: list[str]) -> str | None:
     return vocab().places.get(" ".join(words)) if words else None
 
 
-def _tail_country(tokens: list[str]) -> str | None:
+def _tail_country(tokens: list[str], segment: str) -> str | None:
     voc = vocab()
     for size in range(min(len(tokens) - 1, 5), 0, -1):
         tail = " ".join(tokens[-size:])
         if tail in voc.not_countries:
             return voc.not_countries[tail] or _UNSURE
-        code = voc.aliases.get(tail)
+        code = voc.aliases.get(tail) or ("US" if tail in _US_STATE_NAMES else None)
         if code is None:
             continue
-        if size == 1 and tail in _AMBIGUOUS_TAIL and not _HAS_DIGIT.search(tokens[-2]):
+        before = tokens[-size - 1]
+        if size == 1 and tail in _AMBIGUOUS_TAIL and not _HAS_DIGIT.search(before):
             return None
+        if voc.aliases.get(before, code) != code and _JOINED.search(segment):
+            return _UNSURE  # "Institute ... Israel-Canada": a name joining two countries
         return code
     return None
 
