@@ -167,6 +167,7 @@ class Classifier:
     ):
         self._specs = tuple(specs)
         self._areas = tuple(_Area.compile(s, roles.get(s.id, {})) for s in specs)
+        self._top = frozenset(s.id for s in specs if s.parent is None)
         self._children: dict[str, list[str]] = {}
         for spec in specs:
             if spec.parent:
@@ -256,7 +257,8 @@ class Classifier:
                 hits[area.id] = AreaHit(area.id, round(best, 2), tuple(via + own_evidence))
             elif score >= THRESHOLD and evidence:
                 hits[area.id] = AreaHit(area.id, round(score, 2), tuple(evidence))
-        return sorted(hits.values(), key=lambda h: (-h.score, h.area_id))
+        # Best first; at equal score a sub-area comes before its EU area.
+        return sorted(hits.values(), key=lambda h: (-h.score, h.area_id in self._top, h.area_id))
 
     def _score(
         self, area: _Area, fields: Sequence[_Field], topic_names: dict[str, str]

@@ -19,6 +19,7 @@ makes running every phrase of every area on thousands of works cheap.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -79,7 +80,9 @@ def _word_pattern(word: str, *, last: bool, prefix: bool) -> str:
 def _anchor(words: list[str]) -> str:
     """The longest word, lower-cased and cut before any spelling variant it may contain."""
     best = max(words, key=len).lower() if words else ""
-    for cut in ("isat", "izat", "iz", "is", "behavio", "'"):
+    if "behavio" in best:  # behaviour / behavior
+        best = best[: best.index("behavio") + len("behavio")]
+    for cut in ("isat", "izat", "iz", "is", "'"):
         if cut in best and best.index(cut) >= 4:
             best = best[: best.index(cut)]
     if best.endswith("y") and len(best) > 3:
@@ -87,8 +90,9 @@ def _anchor(words: list[str]) -> str:
     return best
 
 
+@functools.lru_cache(maxsize=8192)
 def compile_phrase(phrase: str) -> Phrase:
-    """Compile one taxonomy phrase; raises :class:`PhraseError` with the reason."""
+    """Compile one taxonomy phrase (cached); raises :class:`PhraseError` with the reason."""
     text = phrase.strip()
     if not text:
         raise PhraseError("empty phrase")

@@ -1,0 +1,179 @@
+"""The rule classifier: labels, evidence, parents, exclusions, topics, phrases."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from dualscope.classify.classifier import THRESHOLD, AreaHit, Classifier
+from dualscope.classify.phrases import PhraseError, compile_phrase
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier.default()
+
+
+def _ids(hits: list[AreaHit]) -> set[str]:
+    return {h.area_id for h in hits}
+
+
+def test_default_is_cached(clf: Classifier) -> None:
+    assert Classifier.default() is clf
+
+
+def test_area_hit_is_frozen() -> None:
+    hit = AreaHit("radar", 1.2, ('title: "radar"',))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.score = 2.0  # type: ignore[misc]
+
+
+def test_sub_area_comes_with_its_parent_and_evidence(clf: Classifier) -> None:
+    hits = clf.classify("Deep face recognition under large pose variation")
+    by_id = {h.area_id: h for h in hits}
+    assert set(by_id) == {"face-recognition", "ai"}
+    assert by_id["face-recognition"].evidence[0] == 'title: "face recognition"'
+    assert "via sub-area face-recognition" in by_id["ai"].evidence
+    assert hits[0].area_id == "face-recognition"  # sub-area first at equal score
+    assert all(h.score >= THRESHOLD and h.evidence for h in hits)
+
+
+def test_topic_evidence_names_the_topic_and_role(clf: Classifier) -> None:
+    hits = clf.classify(
+        "A benchmark for walking-style identification",
+        topics=[("https://openalex.org/T12740", "Gait Recognition and Analysis")],
+    )
+    gait = next(h for h in hits if h.area_id == "gait-reid")
+    assert "topic T12740 Gait Recognition and Analysis (core)" in gait.evidence
+
+
+def test_trap_topic_vetoes_a_single_phrase(clf: Classifier) -> None:
+    title = "Gait recognition of freezing episodes"
+    assert "gait-reid" in _ids(clf.classify(title))
+    trapped = clf.classify(title, topics=[("T10114", "Balance, Gait, and Falls Prevention")])
+    assert "gait-reid" not in _ids(trapped)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "area"),
+    [
+        (
+            "Particle swarm optimization for economic dispatch",
+            "A PSO swarm of particles.",
+            "uav-navigation",
+        ),
+        (
+            "Carbon quantum dots for bioimaging",
+            "Quantum dot fluorescence.",
+            "quantum-communication",
+        ),
+        ("Gait rehabilitation after stroke", "Patients walked; gait speed improved.", "gait-reid"),
+        (
+            "The hypersonic effect in music listening",
+            "Listeners heard inaudible sound.",
+            "hypersonics",
+        ),
+        (
+            "Facial nerve palsy after parotidectomy",
+            "Patients with facial palsy.",
+            "face-recognition",
+        ),
+        (
+            "Drone congregation areas of honey bees",
+            "Drones and queens mate in flight.",
+            "uav-navigation",
+        ),
+        ("Radar charts of patient-reported outcomes", "We draw radar plots.", "radar"),
+        (
+            "Novel drug target identification in tuberculosis",
+            "Target genes were essential.",
+            "target-recognition",
+        ),
+        (
+            "Underwater treadmill exercise in dogs",
+            "Underwater running improved muscle mass.",
+            "underwater-vehicles",
+        ),
+        (
+            "Syndromic surveillance of influenza",
+            "Public health surveillance data.",
+            "video-surveillance",
+        ),
+        (
+            "Keystroke logging in second language writing",
+            "Pauses in keystroke logs.",
+            "keystroke-biometrics",
+        ),
+        ("GPS collars reveal red deer migration", "Wildlife tracked by GPS.", "gnss-navigation"),
+    ],
+)
+def test_traps_do_not_label(clf: Classifier, title: str, abstract: str, area: str) -> None:
+    assert area not in _ids(clf.classify(title, abstract))
+
+
+def test_single_abstract_mention_needs_a_second_signal(clf: Classifier) -> None:
+    abstract = "Our network also transfers to other tasks such as face recognition."
+    assert "face-recognition" not in _ids(clf.classify("A new residual block", abstract))
+    again = abstract + " Face recognition accuracy improves on LFW."
+    assert "face-recognition" in _ids(clf.classify("A new residual block", again))
+
+
+def test_two_context_phrases_are_enough(clf: Classifier) -> None:
+    hits = clf.classify("Keystroke timing as a biometric", None)
+    assert "keystroke-biometrics" in _ids(hits)
+
+
+def test_keywords_count_like_the_title(clf: Classifier) -> None:
+    hits = clf.classify("A study of signals", keywords=["synthetic aperture radar"])
+    radar = next(h for h in hits if h.area_id == "radar")
+    assert radar.evidence[0].startswith("keywords: ")
+
+
+def test_empty_and_missing_input(clf: Classifier) -> None:
+    assert clf.classify(None) == []
+    assert clf.classify("", "", [], []) == []
+    assert clf.classify(None, None, ["", "  "], [("not-a-topic", "x")]) == []
+
+
+def test_every_label_has_evidence_on_varied_inputs(clf: Classifier) -> None:
+    samples = [
+        ("Quadrotor landing on a ship deck", "UAV control with vision."),
+        ("Twin-field QKD over 500 km", ""),
+        ("Scramjet inlet unstart at Mach 6", "Hypersonic inlet flow."),
+        ("Person re-identification with transformers", "Market-1501 results."),
+    ]
+    for title, abstract in samples:
+        hits = clf.classify(title, abstract)
+        assert hits, title
+        assert all(h.evidence for h in hits), title
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "matches"),
+    [
+        ("re-identification", "person reidentification", True),
+        ("re-identification", "person re identification", True),
+        ("face recognition", "face-recognition systems", True),
+        ("UAV", "three UAVs flew", True),
+        ("UAV", "the uav flew", False),
+        ("strategy", "two strategies", True),
+        ("localization", "acoustic localisation", True),
+        ("behaviour", "typing behavior", True),
+        ("supercavitat*", "supercavitating body", True),
+        ("radar", "radargram", False),
+        ("SAR", "the sar gene", False),
+    ],
+)
+def test_phrase_variants(phrase: str, text: str, matches: bool) -> None:
+    compiled = compile_phrase(phrase)
+    assert bool(compiled.spans(text, text.lower())) is matches
+
+
+def test_bad_raw_regex_is_a_phrase_error() -> None:
+    with pytest.raises(PhraseError):
+        compile_phrase("re:(a|b")
+    with pytest.raises(PhraseError):
+        compile_phrase("re:(a|b)")  # capturing group
+    with pytest.raises(PhraseError):
+        compile_phrase("   ")
