@@ -142,3 +142,37 @@ def test_name_index_prefers_the_entity_and_drops_ambiguous_names(
     )
     assert index.resolve("Unknown College", ["FU"]) is not None
     assert index.resolve("Unknown College", ["FU", "Second University"]) is None
+
+
+def test_aspi_lab_annotations_become_notes_and_prose_is_left_out() -> None:
+    from dualscope.watchlist.aspi import entity_from_value
+
+    value = {
+        "value": "Example University (示例大学)",
+        "meta": {
+            "categories": ["Civilian"],
+            "major defence laboratories": [
+                "Key Laboratory of Examples (示例重点实验室)",
+                "(Jointly run with Example Corporation)",
+                "This laboratory allegedly does things that only ASPI's prose describes.",
+            ],
+            "subsidiaries": [
+                "Example Trading Co., Ltd. (Hong Kong)",
+                "Example Holdings (HK) Limited",
+            ],
+        },
+    }
+    entity, warnings = entity_from_value(value, where="test")
+    units = {u.name: u for u in entity.subunits}
+    assert set(units) == {
+        "Key Laboratory of Examples",
+        "Example Trading Co., Ltd.",
+        "Example Holdings (HK) Limited",
+    }
+    assert units["Key Laboratory of Examples"].note == "ASPI: Jointly run with Example Corporation"
+    assert units["Example Trading Co., Ltd."].note == "ASPI gives the location: Hong Kong"
+    assert entity.defence_labs == ["Key Laboratory of Examples"]
+    assert warnings == [
+        "test: 1 explanatory line(s) in the laboratory/subsidiary lists left out (ASPI's prose, "
+        "not a name)"
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -117,12 +118,57 @@ def _strings(meta: dict[str, Any], key: str) -> list[str]:
     return [" ".join(str(v).split()) for v in value if str(v).strip()]
 
 
-def _subunits(names: list[str], kind: str, source: str) -> list[Subunit]:
-    units = []
+# Lines in ASPI's laboratory lists that annotate the laboratory before them instead of naming
+# one. Short factual ones ("Jointly run with AVIC", "Also known as ...") become that
+# laboratory's note; explanatory sentences are ASPI's prose and are not copied.
+_ANNOTATION = re.compile(
+    r"^\(?\s*(jointly run with|located (?:with)?in|may (?:also )?be (?:the same as|known as)|"
+    r"also known as|based in|under |this may be known as)",
+    re.IGNORECASE,
+)
+_PROSE = re.compile(
+    r"^(it is|this laboratory|the lab |in (?:19|20)\d\d|originally|established|unspecified)",
+    re.IGNORECASE,
+)
+# A trailing "(Shanghai)", "(Hong Kong)", "(Nanjing, Jiangsu Province)" after a subsidiary's
+# name says where it is (or is listed), not what it is called.
+_PLACE_SUFFIX = re.compile(r"^(?P<name>.*\S)\s*\((?P<place>[A-Z][a-z’']+(?:,? [A-Z][a-z’']+)*)\)$")
+_NOT_PLACE = {"University", "Ministry", "Education", "Laboratory", "Group", "China"}
+
+
+def is_annotation(line: str) -> bool:
+    """True for a laboratory-list line that is a note or prose, not a laboratory name."""
+    return bool(_ANNOTATION.match(line) or _PROSE.match(line))
+
+
+def _note_text(line: str) -> str:
+    line = line.strip()
+    if line.startswith("(") and line.endswith(")"):
+        line = line[1:-1]
+    return line.lstrip("(").strip()
+
+
+def _subunits(names: list[str], kind: str, source: str) -> tuple[list[Subunit], int]:
+    """Sub-units from ASPI's "Name (中文)" strings, and how many prose lines were left out."""
+    units: list[Subunit] = []
+    dropped = 0
     for raw in names:
-        en, zh = split_bilingual(raw)
-        units.append(Subunit(name=en or raw, name_zh=zh, kind=kind, source=source))
-    return units
+        if _PROSE.match(raw) or (_ANNOTATION.match(raw) and not units):
+            dropped += 1
+            continue
+        if _ANNOTATION.match(raw):
+            previous = units[-1]
+            text = _note_text(raw)
+            note = f"{previous.note}; {text}" if previous.note else f"ASPI: {text}"
+            units[-1] = previous.model_copy(update={"note": note})
+            continue
+        english, chinese = split_bilingual(raw)
+        english, where = english or raw, None
+        place = _PLACE_SUFFIX.match(english)
+        if kind == "subsidiary" and place and not set(place["place"].split()) & _NOT_PLACE:
+            english, where = place["name"], f"ASPI gives the location: {place['place']}"
+        units.append(Subunit(name=english, name_zh=chinese, kind=kind, source=source, note=where))
+    return units, dropped
 
 
 def _float(value: Any) -> float | None:
@@ -168,11 +214,16 @@ def entity_from_value(
             Alias(name=alias, kind=kind, lang="zh" if kind == "chinese" else None, source=src_key)
         )
     labs = _strings(meta, "major defence laboratories")
-    subunits = _subunits(_strings(meta, "subsidiaries"), "subsidiary", src_key)
+    lab_names = [split_bilingual(lab)[0] for lab in labs if not is_annotation(lab)]
+    subunits, dropped = _subunits(_strings(meta, "subsidiaries"), "subsidiary", src_key)
+    laboratories, dropped_labs = _subunits(labs, "laboratory", src_key)
     known = {u.name.casefold() for u in subunits}
-    subunits += [
-        u for u in _subunits(labs, "laboratory", src_key) if u.name.casefold() not in known
-    ]
+    subunits += [u for u in laboratories if u.name.casefold() not in known]
+    if dropped + dropped_labs:
+        warnings.append(
+            f"{where}: {dropped + dropped_labs} explanatory line(s) in the laboratory/subsidiary "
+            "lists left out (ASPI's prose, not a name)"
+        )
     address = meta.get("address") or None
     location = parse_location(
         address if isinstance(address, str) else None,
@@ -187,7 +238,7 @@ def entity_from_value(
         aliases=aliases,
         supervising_agencies=_strings(meta, "supervising agencies"),
         topics=_strings(meta, "topics"),
-        defence_labs=[split_bilingual(lab)[0] for lab in labs],
+        defence_labs=lab_names,
         subunits=subunits,
         location=location,
         lists=[
