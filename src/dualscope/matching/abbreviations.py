@@ -56,6 +56,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "min": ("mining", "min"),
     "geosci": ("geosciences", "geoscience", "geosci"),
     "aerosp": ("aerospace", "aerosp"),
+    "aerodynam": ("aerodynamics", "aerodynamic", "aerodynam"),
     "int": ("international", "int", "intl"),
     "econ": ("economics", "economic", "econ"),
     "post": ("posts", "post"),

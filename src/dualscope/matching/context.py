@@ -14,6 +14,7 @@ CHINESE_PLACES: frozenset[str] = frozenset(
         "china",
         "chinese",
         "pla",
+        "pap",
         "prc",
         "beijing",
         "shanghai",

@@ -88,7 +88,8 @@ class WatchlistIndex:
     chinese: list[tuple[str, AliasEntry]]  # compact Chinese alias, longest first
     ids: dict[str, list[tuple[str, str, str | None]]]  # id → (entity_id, scheme, subunit)
     token_aliases: dict[str, list[AliasEntry]]  # distinctive canonical token → aliases (fuzzy)
-    prefixes: set[tuple[str, ...]] = field(default_factory=set)  # proper prefixes of name keys
+    # proper prefixes of name keys → the entities whose longer names start that way
+    prefixes: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
 
 
 def _entity_names(entity: Entity) -> Iterator[tuple[str, str, str | None, str | None]]:
@@ -200,10 +201,12 @@ def _add_name(
     if not name:
         return
     if has_cjk(name):
-        for compact in _cjk_variants(cjk_compact(name)):
+        for number, compact in enumerate(_cjk_variants(cjk_compact(name))):
             if len(compact) >= MIN_CJK_ALIAS and (compact, entity.id, subunit) not in seen_cjk:
                 seen_cjk.add((compact, entity.id, subunit))
-                entry = AliasEntry(entity.id, name, kind, (), (), False, subunit, sub_kind)
+                # A name without its army prefix is short: it must start the Chinese text
+                # (信息工程大学 is also the end of 南京信息工程大学); ``generic`` marks that.
+                entry = AliasEntry(entity.id, name, kind, (), (), number > 0, subunit, sub_kind)
                 index.chinese.append((compact, entry))
         return
     norm = norm_tokens(name)
@@ -219,7 +222,8 @@ def _add_name(
         return
     entry = AliasEntry(entity.id, name, kind, key, tuple(norm), is_generic(key), subunit, sub_kind)
     index.names.add(key, entry)
-    index.prefixes.update(key[:n] for n in range(2, len(key)))
+    for n in range(2, len(key)):
+        index.prefixes.setdefault(key[:n], set()).add(entity.id)
     for token in set(key):
         if len(token) >= 5:
             index.token_aliases.setdefault(token, []).append(entry)

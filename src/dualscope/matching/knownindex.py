@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dualscope.matching.index import NameIndex, WatchlistIndex
 from dualscope.matching.known import KnownInstitution
-from dualscope.matching.normalize import canon_key, cjk_compact, has_cjk
+from dualscope.matching.normalize import canon_key, cjk_compact, has_cjk, norm_tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class KnownIndex:
     names: NameIndex[KnownName] = field(default_factory=NameIndex)
     keys: set[tuple[str, ...]] = field(default_factory=set)
     ambiguous: dict[tuple[str, ...], list[KnownInstitution]] = field(default_factory=dict)
+    ambiguous_spellings: set[tuple[str, ...]] = field(default_factory=set)  # normalised tokens
     chinese: list[tuple[str, KnownName]] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
     count: int = 0
@@ -63,6 +64,7 @@ class KnownIndex:
             if key in index.names.by_key:
                 if row.country and row.country != "CN":
                     known.ambiguous.setdefault(key, []).append(row)
+                    known.ambiguous_spellings.add(tuple(norm_tokens(row.name)))
                 continue
             if any(True for _ in index.names.scan(list(key))):
                 known.names.add(key, entry)
@@ -91,9 +93,18 @@ class KnownIndex:
             for name, entry in self.chinese
         )
 
-    def is_ambiguous(self, key: tuple[str, ...]) -> bool:
-        """True when an institution abroad has exactly this name."""
-        return key in self.ambiguous
+    def is_ambiguous(
+        self, key: tuple[str, ...], spelling: tuple[str, ...], alias: tuple[str, ...]
+    ) -> bool:
+        """True when an institution abroad has this name.
+
+        Canonical keys fold "Polytechnic" and "Polytechnical" together (WoS writes both
+        "Polytech"), so an abbreviated form is ambiguous; a string spelling out exactly the
+        watchlist name, and not the foreign one, is not.
+        """
+        if key not in self.ambiguous:
+            return False
+        return spelling in self.ambiguous_spellings or spelling != alias
 
     def covers(self, keys: list[str], start: int, end: int) -> bool:
         """True when the span, or the whole segment, is exactly a known institution's name."""

@@ -52,9 +52,10 @@ _NUMBERED = re.compile(
 )
 _CETC_ID = "china-electronics-technology-group-corporation"
 _HOSPITAL_ZH = "医院"
+_PLA_PREFIX_ENDS = ("解放军", "武警")
 _NOT_A_PLACE = frozenset({"china", "chinese", "pla", "prc"})
 # Places that may follow "of" without making a longer name ("Tianjin University of China").
-_PLACE_NAMES = CHINESE_PLACES - {"chinese", "pla"}
+_PLACE_NAMES = CHINESE_PLACES - {"chinese"}
 CACHE_SIZE = 262_144
 MIN_CLOSEST = 0.3  # below this similarity a "closest name" is noise, not worth showing
 
@@ -227,6 +228,8 @@ class Matcher:
                 span = (at, at + len(zh))
                 if any(s <= span[0] and span[1] <= e for s, e in taken):
                     continue
+                if entry.generic and at > 0 and not compact[:at].endswith(_PLA_PREFIX_ENDS):
+                    continue  # a short name inside a longer Chinese name
                 if _HOSPITAL_ZH in compact and _HOSPITAL_ZH not in zh:
                     continue
                 if self.known.suppresses_chinese(compact, zh, entry.entity_id):
@@ -260,20 +263,32 @@ class Matcher:
         for start, end, entries in _maximal(hits):
             if hospital and not any("hosp" in e.key for e in entries):
                 continue
-            if self._continues(part, start, end):
+            if self._continues(part, start, end, entity_ids_of(entries)):
                 continue
             if self.known.suppresses(known_spans, start, end, entity_ids_of(entries)):
                 continue
             self._accept(part, start, end, entries, found, in_china, all_tokens, pending, abroad)
 
-    def _continues(self, part: Segment, start: int, end: int) -> bool:
+    def _continues(
+        self, part: Segment, start: int, end: int, owners: frozenset[str] | set[str] = frozenset()
+    ) -> bool:
         """True when the name runs on into a longer name ("Wuhan University of Technology")."""
         first, last = part.norm_span(start, end)
         norm = part.norm
         if last + 1 < len(norm) and norm[last] in CONTINUATIONS:
-            return norm[last + 1] not in _PLACE_NAMES
-        if end < len(part.keys) and tuple(part.keys[start : end + 1]) in self.index.prefixes:
-            return True  # the words go on as in a longer watchlist name: not this short one
+            following = (
+                norm[last + 2]
+                if norm[last + 1] == "the" and last + 2 < len(norm)
+                else norm[last + 1]
+            )
+            return following not in _PLACE_NAMES
+        longer = (
+            self.index.prefixes.get(tuple(part.keys[start : end + 1]))
+            if end < len(part.keys)
+            else None
+        )
+        if longer and not longer & owners:
+            return True  # the words go on as in another entity's longer name: not this short one
         return first > 0 and norm[first - 1] in DIRECTIONS
 
     def _accept(
@@ -293,7 +308,6 @@ class Matcher:
         span_norm = tuple(part.norm[first:last])
         key = tuple(part.keys[start:end])
         owners = entity_ids_of(entries)
-        ambiguous = self.known.is_ambiguous(key)
         for entry in entries:
             name = self._name(entry.entity_id)
             if entry.generic and abroad:
@@ -304,7 +318,9 @@ class Matcher:
                     pending.append((entry.entity_id, evidence))
                     continue
                 score = rules.SCORES["subunit"]
-            elif ambiguous or (entry.generic and (in_china or len(key) < 3)):
+            elif self.known.is_ambiguous(key, span_norm, entry.norm) or (
+                entry.generic and (in_china or len(key) < 3)
+            ):
                 if not in_china:
                     continue  # "Naval Academy": needs a Chinese place in the string
                 context = _context_words(all_tokens)
@@ -325,7 +341,10 @@ class Matcher:
         for start, end, entry, pairs in self.fuzzy.candidates(part.keys):
             if entry.generic and not in_china:
                 continue
-            if self._continues(part, start, end) or self.known.covers(part.keys, start, end):
+            owners = {entry.entity_id}
+            if self._continues(part, start, end, owners) or self.known.covers(
+                part.keys, start, end
+            ):
                 continue
             evidence = rules.fuzzy_spelling(
                 part.raw_text(start, end), entry, self._name(entry.entity_id), pairs
@@ -354,8 +373,8 @@ class Matcher:
         country: str | None,
         cjk: bool,
     ) -> None:
-        if not any(c.isupper() for c in text):
-            return
+        if not any(c.isupper() for c in text) or not any(c.islower() for c in text):
+            return  # no capitals, or all capitals: acronyms cannot be told from words
         tokens = set(all_tokens)
         for hit in _UPPER_WORD.finditer(text):
             entries = self.index.acronyms.get(hit.group(0))
