@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _RP_MARK = re.compile(r"\s*\((?:corresponding|reprint) author\)\s*,?\s*", re.IGNORECASE)
 _NAME_CHARS = re.compile(r"[^a-z0-9, ]+")
@@ -24,6 +25,7 @@ _NAME_CHARS = re.compile(r"[^a-z0-9, ]+")
 _CITED_REFERENCE = re.compile(r"^[^,\[]{1,80}, (?:1[5-9]|20)\d\d, ")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Lower-case ASCII name without punctuation other than the surname comma."""
     if not name.isascii():
