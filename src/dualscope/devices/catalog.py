@@ -31,6 +31,7 @@ from dualscope.errors import DataFileError
 M = TypeVar("M", bound=BaseModel)
 
 DATA_FILES = ("vendors.yaml", "fingerprints.yaml", "oui_overrides.yaml")
+FUZZY_MIN_LEN = 6  # shorter names (Imou, Lorex, EZVIZ) are only matched exactly
 
 
 def _entry_label(data: Any, loc: tuple[int | str, ...]) -> str:
@@ -125,6 +126,29 @@ class Catalog:
     vendor_names: dict[str, str] = field(default_factory=dict)  # id -> display
     brand_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (vendor, brand)
     oem: dict[str, OemSpec] = field(default_factory=dict)
+    # one alternation of every name phrase (longest first) and the keys behind each phrase,
+    # so a text is scanned once instead of once per name
+    name_pattern: re.Pattern[str] | None = None
+    names_by_phrase: dict[str, list[NameKey]] = field(default_factory=dict)
+    names_by_compact: dict[str, list[NameKey]] = field(default_factory=dict)
+    fuzzy_targets: list[tuple[str, NameKey]] = field(default_factory=list)  # (compact, key)
+
+    def index_names(self) -> None:
+        """Build :attr:`name_pattern` and the phrase indexes from :attr:`names`."""
+        self.names_by_phrase, self.names_by_compact = {}, {}
+        for key in self.names:
+            self.names_by_phrase.setdefault(key.phrase, []).append(key)
+            self.names_by_compact.setdefault(key.phrase.replace(" ", ""), []).append(key)
+        self.fuzzy_targets = [
+            (compact, key)
+            for compact, keys in self.names_by_compact.items()
+            for key in keys
+            if key.flag and key.kind != "legal name" and len(compact) >= FUZZY_MIN_LEN
+        ]
+        phrases = sorted(self.names_by_phrase, key=len, reverse=True)
+        self.name_pattern = re.compile(
+            r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])"
+        )
 
     def regulatory(self, vendor: str) -> list[str]:
         """Regulatory status lines for a parent vendor's display name, with dates, and KEV CVEs."""
@@ -192,6 +216,7 @@ def build_catalog(data_dir: Path | None = None) -> Catalog:
                 )
             )
     cat.names = [k for k in cat.names if k.phrase]
+    cat.index_names()
     cat.confusables = [(normalise(c.name), c.note) for c in vendors.confusables]
     for p in vendors.model_patterns:
         brand = cat.brand_names[p.brand][1] if p.brand else None

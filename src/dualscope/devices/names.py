@@ -19,7 +19,7 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-from dualscope.devices.catalog import Catalog, NameKey
+from dualscope.devices.catalog import FUZZY_MIN_LEN, Catalog, NameKey
 from dualscope.devices.evidence import Hit
 
 #: Words that carry no identity in company names; removed before comparing.
@@ -30,7 +30,6 @@ _NOISE = {
 }  # fmt: skip
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _MAX_TEXT = 65_536  # longer fields are matched on their first 64 KiB (noted by callers)
-_FUZZY_MIN_LEN = 6
 _FUZZY_THRESHOLD = 88.0
 _MODEL_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+()-]*")
 
@@ -73,20 +72,18 @@ def match_names(text: str, catalog: Catalog, *, vendor_field: bool = False) -> l
     norm, _ = _strip_confusables(normalise(text[:_MAX_TEXT]), catalog)
     if not norm:
         return []
-    padded = f" {norm} "
-    compact = norm.replace(" ", "")
+    found: list[NameKey] = []
+    assert catalog.name_pattern is not None
+    for m in catalog.name_pattern.finditer(norm):
+        found += catalog.names_by_phrase[m.group(0)]
+    if vendor_field:
+        found += catalog.names_by_compact.get(norm.replace(" ", ""), [])
     hits: dict[tuple[str | None, str | None], Hit] = {}
-    for key in catalog.names:
-        if key.vendor_field_only and not vendor_field:
+    for key in found:
+        if (key.vendor_field_only and not vendor_field) or not key.flag:
             continue
-        if not key.flag:
-            continue
-        found = f" {key.phrase} " in padded or (
-            vendor_field and compact == key.phrase.replace(" ", "")
-        )
-        if found:
-            raw = text.strip() if vendor_field else key.phrase
-            hits.setdefault((key.vendor, key.brand), _hit_from_key(key, raw, "exact"))
+        raw = text.strip() if vendor_field else key.phrase
+        hits.setdefault((key.vendor, key.brand), _hit_from_key(key, raw, "exact"))
     if not hits and vendor_field and len(norm) <= 60:
         fuzzy = _fuzzy_name(norm, catalog)
         if fuzzy is not None:
@@ -96,14 +93,11 @@ def match_names(text: str, catalog: Catalog, *, vendor_field: bool = False) -> l
 
 def _fuzzy_name(norm: str, catalog: Catalog) -> tuple[NameKey, Hit] | None:
     """Best single-word near miss of a long (≥6 letters) vendor/brand name, same first letters."""
-    words = {w for w in norm.split() if len(w) >= _FUZZY_MIN_LEN}
+    words = {w for w in norm.split() if len(w) >= FUZZY_MIN_LEN}
     if len(norm.split()) <= 3:
         words.add(norm.replace(" ", ""))
     best: tuple[float, NameKey, str] | None = None
-    for key in catalog.names:
-        target = key.phrase.replace(" ", "")
-        if len(target) < _FUZZY_MIN_LEN or not key.flag or key.kind == "legal name":
-            continue
+    for target, key in catalog.fuzzy_targets:
         for word in words:
             if word[:2] != target[:2] or abs(len(word) - len(target)) > 2:
                 continue
