@@ -85,12 +85,20 @@ def search_works(
     """(total matching, one page of works) for ``flt``."""
     where, params = flt.clauses()
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    total_row = cur.execute(f"SELECT count(*) FROM screen_works{where}", params).fetchone()  # noqa: S608 - constant fragments
+    # One query for the page and the total (window count); a page past the end needs a count.
     cur.execute(
-        f"SELECT {WORK_COLUMNS} FROM screen_works{where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608 - constant fragments
+        f"SELECT {WORK_COLUMNS}, count(*) OVER () AS _total FROM screen_works{where} "  # noqa: S608 - constant fragments
+        f"ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, per_page, (page - 1) * per_page],
     )
-    return int(total_row[0]) if total_row else 0, _dicts(cur)
+    rows = _dicts(cur)
+    if rows:
+        total = int(rows[0]["_total"])
+        for row in rows:
+            del row["_total"]
+        return total, rows
+    row = cur.execute(f"SELECT count(*) FROM screen_works{where}", params).fetchone()  # noqa: S608 - constant fragments
+    return (int(row[0]) if row else 0), []
 
 
 def get_work(cur: duckdb.DuckDBPyConnection, work_id: str) -> dict[str, Any] | None:
@@ -176,14 +184,14 @@ def works_of_entities(
     """(total, first works) co-published with any of ``entity_ids``."""
     if not entity_ids:
         return 0, []
-    total = cur.execute(
-        "SELECT count(*) FROM screen_works WHERE list_has_any(entity_ids, ?::VARCHAR[])",
-        [entity_ids],
-    ).fetchone()
     cur.execute(
-        f"""SELECT {WORK_COLUMNS} FROM screen_works
+        f"""SELECT {WORK_COLUMNS}, count(*) OVER () AS _total FROM screen_works
             WHERE list_has_any(entity_ids, ?::VARCHAR[])
             ORDER BY year DESC NULLS LAST, work_id LIMIT ?""",  # noqa: S608 - constant columns
         [entity_ids, limit],
     )
-    return (int(total[0]) if total else 0), _dicts(cur)
+    rows = _dicts(cur)
+    total = int(rows[0]["_total"]) if rows else 0
+    for row in rows:
+        del row["_total"]
+    return total, rows
