@@ -119,7 +119,9 @@ def test_no_readable_input(tmp_path: Path) -> None:
     with pytest.raises(DualscopeError, match="no input in a format"):
         analyse([tmp_path])
     with pytest.raises(InputError, match=r"notes\.txt"):
-        analyse([tmp_path], strict=True)
+        analyse([tmp_path / "notes.txt"], strict=True)
+    with pytest.raises(DualscopeError, match="no input in a format"):
+        analyse([tmp_path], strict=True)  # a stray file in a folder is not a bad record
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(DualscopeError, match="holds no files"):

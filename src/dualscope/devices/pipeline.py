@@ -56,6 +56,8 @@ def analyse(
     catalog = catalog or default_catalog()
     oui = oui or OuiIndex(catalog)
     log = ReadLog(strict=strict, warn=warn)
+    inputs = list(inputs)
+    explicit = {p.resolve() for p in inputs if not p.is_dir()}
     files = expand_inputs(inputs)
     observations: list[Observation] = []
     zeek: list[tuple[Path, str]] = []
@@ -64,7 +66,7 @@ def analyse(
         fmt = detect_format(path)
         if fmt is None:
             log.unrecognised.append(str(path))
-            if strict:
+            if strict and path.resolve() in explicit:  # stray files inside folders only warn
                 raise InputError(path, "not a format `dualscope devices` reads", hint=_FORMATS)
             if warn:
                 warn(f"ignored {path}: not an inventory, nmap XML, Zeek log or OCDS file")
