@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from dualscope.geo.address import country_from_text
+
 _RP_MARK = re.compile(r"\s*\((?:corresponding|reprint) author\)\s*,?\s*", re.IGNORECASE)
 _NAME_CHARS = re.compile(r"[^a-z0-9, ]+")
 # "Abraham M., 1909, RC CIRC MAT PALERMO, V28, P1": a cited reference, seen under C1 when a
@@ -47,20 +49,22 @@ class AuthorIndex:
     """Finds an author's position from an ``AF``- or ``AU``-style name."""
 
     def __init__(self, full_names: list[str], short_names: list[str]) -> None:
-        self._exact: dict[str, int] = {}
+        self._exact: dict[str, int | None] = {}  # None: two authors share the name
         self._loose: dict[str, list[int]] = {}
         for position, names in enumerate(zip(full_names, short_names, strict=True)):
             for name in names:
                 if name:
-                    self._exact.setdefault(name_key(name), position)
+                    key = name_key(name)
+                    seen = self._exact.get(key, position)
+                    self._exact[key] = position if seen == position else None
             loose = initial_key(names[0] or names[1])
             self._loose.setdefault(loose, []).append(position)
 
     def find(self, name: str) -> int | None:
         """Position of ``name``, or None when it is unknown or ambiguous."""
-        exact = self._exact.get(name_key(name))
-        if exact is not None:
-            return exact
+        key = name_key(name)
+        if key in self._exact:
+            return self._exact[key]
         loose = self._loose.get(initial_key(name), [])
         return loose[0] if len(loose) == 1 else None
 
@@ -101,19 +105,28 @@ def split_c1_field(value: str) -> list[str]:
 def join_c1_lines(lines: Iterable[str]) -> list[str]:
     """C1 entries of a plain-text record: one per line, rejoining lines that wrapped.
 
-    An address ends with a full stop; a line after one that does not, and that does not open
-    a new ``[Authors]`` group, continues it. Lines shaped like cited references are dropped.
+    WoS ends each address with a full stop and does not wrap them, but hand-edited files do
+    both: a line continues the previous entry only when that entry has no full stop, names no
+    country yet, and the line does not open a new ``[Authors]`` group. Several entries on one
+    line (``[A] Addr 1; [B] Addr 2``, as in tab-delimited files) are split. Lines shaped like
+    cited references are dropped.
     """
     entries: list[str] = []
     for line in lines:
         line = line.strip()
         if not line or _CITED_REFERENCE.match(line):
             continue
-        if entries and not entries[-1].endswith(".") and not line.startswith("["):
-            entries[-1] = f"{entries[-1]} {line}"
+        previous = entries[-1] if entries else None
+        if (
+            previous is not None
+            and not previous.endswith(".")
+            and not line.startswith("[")
+            and country_from_text(previous) is None
+        ):
+            entries[-1] = f"{previous} {line}"
         else:
             entries.append(line)
-    return entries
+    return [part for entry in entries for part in split_c1_field(entry)]
 
 
 def parse_rp(value: str) -> list[tuple[str, str]]:
