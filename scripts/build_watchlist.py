@@ -106,6 +106,15 @@ def apply_alias_curation(entity: dict[str, Any], curation: dict[str, Any]) -> No
     known = {
         normalise_name(n) for n in [entity["name_en"], *(a["name"] for a in entity["aliases"])]
     }
+    fixes = curation.get("subunit_fixes", {}).get(entity["id"], {})
+    unknown = set(fixes) - {u["name"] for u in entity["subunits"]}
+    for unit in entity["subunits"]:
+        if unit["name"] in fixes:
+            unit.update(fixes[unit["name"]])
+    if unknown:
+        raise SystemExit(
+            f"curation subunit_fixes for {entity['id']}: no such sub-unit {sorted(unknown)}"
+        )
     for extra in curation.get("extra_aliases", {}).get(entity["id"], []):
         if normalise_name(extra["name"]) not in known:
             entity["aliases"].append(dict(extra))

@@ -176,3 +176,28 @@ def test_aspi_lab_annotations_become_notes_and_prose_is_left_out() -> None:
         "test: 1 explanatory line(s) in the laboratory/subsidiary lists left out (ASPI's prose, "
         "not a name)"
     ]
+
+
+def test_aspi_lab_with_two_names_keeps_both() -> None:
+    from dualscope.watchlist.aspi import entity_from_value
+
+    value = {
+        "value": "Example University (示例大学)",
+        "meta": {
+            "categories": ["Civilian"],
+            "major defence laboratories": [
+                "Key Laboratory of Examples or Example Defence Laboratory "
+                "(示例国家重点实验室/示例国防科技重点实验室)",
+                "Micro/Nano Example Laboratory (微米/纳米示例实验室)",
+            ],
+        },
+    }
+    entity, _ = entity_from_value(value, where="test")
+    first, second = entity.subunits
+    assert (first.name, first.name_zh) == ("Key Laboratory of Examples", "示例国家重点实验室")
+    assert first.aliases == ["Example Defence Laboratory", "示例国防科技重点实验室"]
+    assert (second.name, second.name_zh, second.aliases) == (
+        "Micro/Nano Example Laboratory",
+        "微米/纳米示例实验室",
+        [],
+    )

@@ -122,8 +122,9 @@ def _strings(meta: dict[str, Any], key: str) -> list[str]:
 # one. Short factual ones ("Jointly run with AVIC", "Also known as ...") become that
 # laboratory's note; explanatory sentences are ASPI's prose and are not copied.
 _ANNOTATION = re.compile(
-    r"^\(?\s*(jointly run with|located (?:with)?in|may (?:also )?be (?:the same as|known as)|"
-    r"also known as|based in|under |this may be known as)",
+    r"^\(?\s*(jointly (?:run|established) with|located (?:with)?in|"
+    r"may (?:also )?be (?:the same as|known as)|also known as|based in|under |"
+    r"this may be known as)",
     re.IGNORECASE,
 )
 _PROSE = re.compile(
@@ -134,6 +135,32 @@ _PROSE = re.compile(
 # name says where it is (or is listed), not what it is called.
 _PLACE_SUFFIX = re.compile(r"^(?P<name>.*\S)\s*\((?P<place>[A-Z][a-z’']+(?:,? [A-Z][a-z’']+)*)\)$")
 _NOT_PLACE = {"University", "Ministry", "Education", "Laboratory", "Group", "China"}
+
+
+_ZH_UNIT_END = ("室", "中心", "所", "院", "基地")
+
+
+def _variants(english: str) -> list[str]:
+    """ "A or B" / "A / B": ASPI's way of giving two names of one laboratory."""
+    return [p.strip() for p in re.split(r"\s+or\s+|\s+/\s+", english) if p.strip()]
+
+
+def _whole_zh_name(text: str) -> bool:
+    """A complete Chinese unit name: ends like one, no Latin text, brackets balanced."""
+    balanced = text.count("(") + text.count("（") == text.count(")") + text.count("）")
+    latin = re.search(r"[A-Za-z]", text)
+    return text.endswith(_ZH_UNIT_END) and len(text) >= 4 and balanced and not latin
+
+
+def _variants_zh(chinese: str) -> list[str]:
+    """Chinese names joined by "/" or " or ", split only where each part is a full unit name."""
+    parts = [p.strip() for p in re.split(r"\s+or\s+", chinese) if p.strip()]
+    out: list[str] = []
+    for part in parts:
+        pieces = [x.strip() for x in re.split(r"[/／]", part)]
+        whole = len(pieces) > 1 and all(_whole_zh_name(x) for x in pieces)
+        out += pieces if whole else [part]
+    return out
 
 
 def is_annotation(line: str) -> bool:
@@ -164,10 +191,21 @@ def _subunits(names: list[str], kind: str, source: str) -> tuple[list[Subunit], 
             continue
         english, chinese = split_bilingual(raw)
         english, where = english or raw, None
+        english, *other_names = _variants(english)
+        chinese, *other_zh = _variants_zh(chinese) if chinese else [None]
         place = _PLACE_SUFFIX.match(english)
         if kind == "subsidiary" and place and not set(place["place"].split()) & _NOT_PLACE:
             english, where = place["name"], f"ASPI gives the location: {place['place']}"
-        units.append(Subunit(name=english, name_zh=chinese, kind=kind, source=source, note=where))
+        units.append(
+            Subunit(
+                name=english,
+                name_zh=chinese,
+                kind=kind,
+                source=source,
+                note=where,
+                aliases=[*other_names, *(z for z in other_zh if z)],
+            )
+        )
     return units, dropped
 
 

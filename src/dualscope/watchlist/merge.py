@@ -46,7 +46,7 @@ def _merge_subunit(old: Subunit, new: Subunit) -> tuple[Subunit, int]:
 
 def _merge_subunits(old: list[Subunit], new: list[Subunit]) -> tuple[list[Subunit], int, int]:
     """(merged, sub-units added, facts added to existing sub-units)."""
-    by_key = {normalise_name(u.name): i for i, u in enumerate(old)}
+    by_key = {normalise_name(n): i for i, u in enumerate(old) for n in (*u.aliases, u.name)}
     merged = list(old)
     added = changed = 0
     for unit in new:
