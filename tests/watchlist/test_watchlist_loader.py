@@ -62,6 +62,13 @@ def test_entry_without_source_or_with_unknown_field_is_rejected(tmp_path: Path) 
         load_entity_file(_write(tmp_path / "b.yaml", [typo]))
 
 
+def test_misspelt_top_level_key_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump({"entites": [GOOD]}), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"unknown top-level key\(s\) \['entites'\]"):
+        load_entity_file(path)
+
+
 def test_entry_without_id_is_named_by_index(tmp_path: Path) -> None:
     bad = {k: v for k, v in GOOD.items() if k != "id"}
     with pytest.raises(DataFileError, match=r"entry #0, field id: Field required"):

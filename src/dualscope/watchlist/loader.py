@@ -28,6 +28,7 @@ from dualscope.watchlist.model import CATEGORIES, Entity, Source, Watchlist
 BUNDLED_DIR = Path(__file__).resolve().parent / "data"
 INDEX_FILE = "watchlist.yaml"
 ENTITY_DIR = "entities"
+TOP_LEVEL_KEYS = {"format", "version", "sources", "entities"}
 # Identifiers that must never be attached to an entity: ROR records known to be wrong
 # (DOMAIN.md §2). 02syyrn67 is mapped to two different PLA schools; 030xwyx96 mixes
 # Heilongjiang Institute of Technology and Heilongjiang University of Science and Technology.
@@ -101,7 +102,16 @@ def parse_entity_file(path: Path) -> tuple[list[Entity], list[Problem]]:
     data = _read_yaml(path)
     if data is None:
         return [], []
-    raw_entities = data.get("entities", []) if isinstance(data, dict) else data
+    if isinstance(data, dict):
+        unknown = sorted(set(data) - TOP_LEVEL_KEYS)
+        if unknown:
+            raise DataFileError(
+                f"{path}: unknown top-level key(s) {unknown}",
+                hint=f"a watchlist file has {', '.join(sorted(TOP_LEVEL_KEYS))}",
+            )
+        raw_entities = data.get("entities", [])
+    else:
+        raw_entities = data
     if not isinstance(raw_entities, list):
         raise DataFileError(f"{path}: 'entities' must be a list of entries")
     entities: list[Entity] = []
