@@ -70,6 +70,12 @@ TRAPS = [
     ("City Univ Hong Kong, Kowloon, Hong Kong, China", "HK"),
     ("Hong Kong Polytech Univ, Hung Hom, Kowloon, Hong Kong", "HK"),
     ("Taipei, Taiwan, China", "TW"),
+    ("Hong Kong Univ Sci & Technol, Dept Chem, Clear Water Bay, Kowloon, Peoples R China", "HK"),
+    ("Univ Macau, Fac Sci & Technol, Taipa, Peoples R China", "MO"),
+    ("Chinese Univ Hong Kong, Shenzhen Res Inst, Shenzhen, Peoples R China", "CN"),
+    ("Kowloon", "HK"),
+    ("UNIV BONN,INST PHYS,D-5300 BONN,FED REP GER", "DE"),  # West Germany: ISO's DE
+    ("Moscow, USSR", None),  # historic states get no code
     ("Conakry, Guinea", "GN"),
     ("Port Moresby, Papua New Guinea", "PG"),
     ("Lae, New Guinea", None),

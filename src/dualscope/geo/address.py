@@ -109,10 +109,10 @@ def _country_cached(text: str) -> str | None:
             return None
         if hit is not None:
             found = hit
-            if found == "CN" and rank + 1 < len(segments):
-                before = _segment_country(segments[rank + 1], last=False)
-                if isinstance(before, str) and before in _REGIONS_OF_CHINA:
-                    return before
+            if found == "CN":
+                region = _region_before(segments[rank + 1 : rank + 1 + _MAX_SEGMENTS])
+                if region is not None:
+                    return region
             if found == "GE" and _georgia_is_us(segments[rank + 1 :]):
                 return "US"
             return found
@@ -198,6 +198,23 @@ def _tail_country(tokens: list[str], segment: str) -> str | None:
         if voc.aliases.get(before, code) != code and _JOINED.search(segment):
             return _UNSURE  # "Institute ... Israel-Canada": a name joining two countries
         return code
+    return None
+
+
+def _region_before(earlier: list[str]) -> str | None:
+    """HK, MO or TW when a segment before "China" names one ("Kowloon, Hong Kong, China").
+
+    Only whole segments count, nearest first, and a mainland place stops the search: the
+    Shenzhen institute of the Chinese University of Hong Kong is in China.
+    """
+    voc = vocab()
+    for segment in earlier:
+        whole = " ".join(_without_trailing_codes(norm_tokens(segment)))
+        code = voc.aliases.get(whole) or voc.places.get(whole)
+        if code in _REGIONS_OF_CHINA:
+            return code
+        if code == "CN":
+            return None
     return None
 
 

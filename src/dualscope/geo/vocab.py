@@ -88,7 +88,14 @@ def _read_places(
     with source.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     places: dict[str, str] = {}
-    for key, code in (("cn_provinces", "CN"), ("cn_cities", "CN"), ("tw_cities", "TW")):
+    sections = (
+        ("cn_provinces", "CN"),
+        ("cn_cities", "CN"),
+        ("tw_cities", "TW"),
+        ("hk_places", "HK"),
+        ("mo_places", "MO"),
+    )
+    for key, code in sections:
         for place in data.get(key) or []:
             places[norm_key(str(place))] = code
     us_states = {
