@@ -89,3 +89,20 @@ def test_wrong_types_skip_the_release_only(tmp_path: Path, catalog) -> None:
         "release without ocid": 1,
         "release is not an object": 1,
     }
+
+
+def test_cut_off_package_is_one_skip_and_json_lines_keep_good_lines(
+    data_dir: Path, tmp_path: Path, catalog
+) -> None:
+    text = (data_dir / "ocds" / "release-package.json").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: len(text) // 2], encoding="utf-8")
+    log = ReadLog()
+    assert _findings([cut], catalog, log) == {}
+    assert log.skipped == {"invalid JSON": 1} and "cut.json, line" in log.warnings[0]
+    lines = (data_dir / "ocds" / "releases.jsonl").read_text(encoding="utf-8").splitlines()
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("\n".join([lines[0], "{broken", lines[1], ""]), encoding="utf-8")
+    log = ReadLog()
+    assert set(_findings([mixed], catalog, log)) == {"ocds-test-0008"}
+    assert log.skipped == {"invalid JSON": 1} and log.records["ocds"] == 2

@@ -253,17 +253,28 @@ def _record_releases(record: Any, path: Path, where: str, log: ReadLog) -> Itera
 
 
 def _documents(path: Path, log: ReadLog) -> Iterator[tuple[str, Any]]:
+    """One JSON document, or one per line (JSON lines); a broken document is one skip."""
     text = read_text(path, log, "ocds")
     try:
-        yield "", json.loads(text)
+        doc = json.loads(text)
+    except ValueError as exc:
+        whole_error = exc
+    else:
+        yield "", doc
         return
-    except ValueError:
-        pass
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not lines:
+        log.skip(path, "empty OCDS file")
+        return
+    try:
+        json.loads(lines[0][1])
+    except ValueError:  # not JSON lines: a single document, broken (e.g. cut off)
+        line = getattr(whole_error, "lineno", None)
+        log.skip(path, "invalid JSON", line=line, detail=str(whole_error)[:120])
+        return
+    for lineno, line_text in lines:
         try:
-            yield f"line {lineno} ", json.loads(line)
+            yield f"line {lineno} ", json.loads(line_text)
         except ValueError as exc:
             log.skip(path, "invalid JSON", line=lineno, detail=str(exc)[:120])
 
