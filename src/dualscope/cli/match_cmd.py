@@ -83,12 +83,14 @@ def check(
     matcher = Matcher.default(_settings(home))
     matches = matcher.match(name)
     closest = [] if matches else matcher.closest(name)
+    known = None if matches else matcher.known_institution(name)
     if as_json:
         entities = {e.id: e for e in matcher.watchlist.entities}
         payload = {
             "input": name,
             "matched": bool(matches),
             "matches": [_match_json(m, entities[m.entity_id]) for m in matches],
+            "known_institution": dataclasses.asdict(known) if known else None,
             "closest_not_matched": [
                 {"entity_id": i, "name": n, "similarity": s} for i, n, s in closest
             ],
@@ -101,6 +103,13 @@ def check(
             highlight=False,
             soft_wrap=True,
         )
+        if known is not None:
+            where = f", {known.country}" if known.country else ""
+            console.print(
+                f"known non-watchlist institution: {known.name}{where} ({known.source or 'ROR'})",
+                highlight=False,
+                soft_wrap=True,
+            )
         if closest:
             console.print("closest watchlist names ([italic]not matched[/]):")
             for entity_id, closest_name, score in closest:

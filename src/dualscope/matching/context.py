@@ -374,6 +374,23 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "applied",
         "general",
         "border",
+        # ordinals and hospital words: "Third Affiliated Hospital" exists at many universities
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "affiliated",
+        "hosp",
+        "clinical",
+        "children",
+        "childrens",
+        "womens",
     ]
 )
 

@@ -46,6 +46,7 @@ class KnownInstitution:
     ror_id: str = ""  # bare ROR id, "" for curated entries without one
     parents: tuple[str, ...] = ()  # bare ROR ids of parent organisations
     source: str = ""
+    confusable_with: str = ""  # watchlist entity id (curated near misses only)
 
 
 class NearMiss(BaseModel):
@@ -88,7 +89,12 @@ def near_miss_institutions(entries: Iterable[NearMiss]) -> Iterator[KnownInstitu
     """Curated near misses as :class:`KnownInstitution` records (one per name)."""
     for entry in entries:
         for name in (entry.name, *entry.aliases):
-            yield KnownInstitution(name=name, country=entry.country, source=entry.source)
+            yield KnownInstitution(
+                name=name,
+                country=entry.country,
+                source=entry.source,
+                confusable_with=entry.confusable_with,
+            )
 
 
 # --- ROR dumps -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dualscope.matching.index import NameIndex, WatchlistIndex
 from dualscope.matching.known import KnownInstitution
-from dualscope.matching.normalize import canon_key, cjk_compact, has_cjk, norm_tokens
+from dualscope.matching.normalize import canon_key, cjk_compact, has_cjk, norm_tokens, segments
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class KnownName:
 @dataclass(slots=True)
 class KnownIndex:
     names: NameIndex[KnownName] = field(default_factory=NameIndex)
-    keys: set[tuple[str, ...]] = field(default_factory=set)
+    keys: dict[tuple[str, ...], KnownInstitution] = field(default_factory=dict)
     ambiguous: dict[tuple[str, ...], list[KnownInstitution]] = field(default_factory=dict)
     ambiguous_spellings: set[tuple[str, ...]] = field(default_factory=set)  # normalised tokens
     chinese: list[tuple[str, KnownName]] = field(default_factory=list)
@@ -60,7 +60,7 @@ class KnownIndex:
             if not key:
                 continue
             known.vocabulary.update(key)
-            known.keys.add(key)
+            known.keys.setdefault(key, row)
             if key in index.names.by_key:
                 if row.country and row.country != "CN":
                     known.ambiguous.setdefault(key, []).append(row)
@@ -105,6 +105,14 @@ class KnownIndex:
         if key not in self.ambiguous:
             return False
         return spelling in self.ambiguous_spellings or spelling != alias
+
+    def named(self, text: str) -> KnownInstitution | None:
+        """The known institution whose name ``text`` (or its first segment) is, if any."""
+        for candidate in (text, *segments(text)[:1]):
+            row = self.keys.get(canon_key(candidate))
+            if row is not None:
+                return row
+        return None
 
     def covers(self, keys: list[str], start: int, end: int) -> bool:
         """True when the span, or the whole segment, is exactly a known institution's name."""

@@ -131,15 +131,27 @@ class Matcher:
                     *(a.name for a in e.aliases),
                 ]
             ]
+        known = self.known.named(text)
         query = fold(text)
         choices = [folded for _, _, folded in self._closest_names]
         results = process.extract(query, choices, scorer=fuzz.ratio, limit=limit * 4)
         seen: dict[str, tuple[str, str, float]] = {}
+        confused = self.index.entities.get(known.confusable_with) if known else None
+        if confused is not None:  # a curated near miss: show what it is confused with first
+            seen[confused.id] = (confused.id, confused.name_en, 1.0)
         for _, score, position in results:
             entity_id, name, _ = self._closest_names[position]
             if entity_id not in seen and score >= MIN_CLOSEST * 100:
                 seen[entity_id] = (entity_id, name, round(score / 100, 3))
-        return sorted(seen.values(), key=lambda r: -r[2])[:limit]
+        ranked = sorted(seen.values(), key=lambda r: -r[2])[:limit]
+        if confused is not None:
+            similarity = round(fuzz.ratio(query, fold(confused.name_en)) / 100, 3)
+            ranked = [(i, n, similarity if i == confused.id else s) for i, n, s in ranked]
+        return ranked
+
+    def known_institution(self, text: str) -> KnownInstitution | None:
+        """The known non-watchlist institution ``text`` names exactly, if any (for ``check``)."""
+        return self.known.named(text)
 
     def cache_info(self) -> str:
         return str(self._match_cached.cache_info())
