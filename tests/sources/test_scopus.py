@@ -120,6 +120,14 @@ def test_real_samples(shared_raw: Path, name: str, count: int) -> None:
         if s.endswith(", China")
     ]
     assert china and all("CN" in a["countries"] for a in china)
+    uk = [
+        a
+        for r in records.values()
+        for a in r["authorships"]
+        for s in a["raw_affiliation_strings"]
+        if s.endswith("United Kingdom")
+    ]
+    assert all("GB" in a["countries"] for a in uk)
 
 
 @pytest.mark.shared

@@ -229,6 +229,9 @@ def test_real_samples_countries(shared_raw: Path) -> None:
         if "Peoples R China" in s
     ]
     assert china and all("CN" in a["countries"] for a in china)
+    sweeney = _people(records["wos:001492673800001"])["Sweeney-Reed, Catherine M."]
+    assert sweeney["raw_affiliation_strings"][0].endswith("Reading, England")
+    assert sweeney["countries"] == ["GB"]
     aria = _people(records["wos:000418020600003"])
     assert aria["Aria, Massimo"]["countries"] == ["IT"]
     assert aria["Aria, Massimo"]["author"]["orcid"] == "https://orcid.org/0000-0002-8517-9411"
@@ -244,5 +247,6 @@ def test_real_samples_countries(shared_raw: Path) -> None:
     north_univ = [s for s in strings if s.startswith("N Univ China")]
     assert north_univ and all(strings[s] == ["CN"] for s in north_univ)
     assert strings["OAK RIDGE NATL LAB,OAK RIDGE,TN 37830"] == ["US"]
+
     # the record whose CR tag is missing: references are not taken for addresses
     assert not any(", 1909, " in s for s in strings)
