@@ -170,8 +170,10 @@ def _subunit_kind(name: str) -> str:
 
 
 def _unit_key(name: str) -> str:
-    """Sub-unit names compared without small words ("Institute for/of Aeronautical Materials")."""
-    return " ".join(w for w in normalise_name(name).split() if w not in {"of", "for", "the", "and"})
+    """Sub-unit names compared as sets of words without small ones ("Institute for/of
+    Aeronautical Materials", "National Supercomputing Center in Changsha/Changsha Center")."""
+    small = {"of", "for", "the", "and", "in", "at"}
+    return " ".join(sorted(w for w in normalise_name(name).split() if w not in small))
 
 
 def apply_related(

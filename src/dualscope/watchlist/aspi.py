@@ -252,11 +252,16 @@ def entity_from_value(
             Alias(name=alias, kind=kind, lang="zh" if kind == "chinese" else None, source=src_key)
         )
     labs = _strings(meta, "major defence laboratories")
-    lab_names = [split_bilingual(lab)[0] for lab in labs if not is_annotation(lab)]
+    lab_names = list(
+        dict.fromkeys(split_bilingual(lab)[0] for lab in labs if not is_annotation(lab))
+    )
     subunits, dropped = _subunits(_strings(meta, "subsidiaries"), "subsidiary", src_key)
     laboratories, dropped_labs = _subunits(labs, "laboratory", src_key)
     known = {u.name.casefold() for u in subunits}
-    subunits += [u for u in laboratories if u.name.casefold() not in known]
+    for lab in laboratories:  # ASPI lists a few laboratories twice, or also as subsidiaries
+        if lab.name.casefold() not in known:
+            known.add(lab.name.casefold())
+            subunits.append(lab)
     if dropped + dropped_labs:
         warnings.append(
             f"{where}: {dropped + dropped_labs} explanatory line(s) in the laboratory/subsidiary "
