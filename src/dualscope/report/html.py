@@ -23,21 +23,32 @@ from markupsafe import Markup
 
 from dualscope import __version__
 from dualscope.fsutil import atomic_file
+from dualscope.geo.countries import country_name
 from dualscope.report import charts
 from dualscope.report.data import ReportData, load_report, pick
 from dualscope.report.watchlist_facts import WatchlistFacts
 
 
+def country_label(code: str | None) -> str:
+    """``United Kingdom (GB)`` for an ISO code; the code alone when the name is unknown."""
+    if not code:
+        return "?"
+    name = country_name(code)
+    return f"{name} ({code})" if name != code else code
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the report templates (autoescape on for every file)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("dualscope.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["country"] = country_label
+    return env
 
 
 @cache
@@ -64,7 +75,7 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
     """The SVG charts of the report (and the web dashboard)."""
     return {
         "countries": charts.bar_chart(
-            [(r["country"] or "?", r["works"]) for r in data.countries],
+            [(country_label(r["country"]), r["works"]) for r in data.countries],
             title="Flagged works per focus country",
         ),
         "years": charts.column_chart(

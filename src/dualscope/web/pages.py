@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from dualscope import __version__
 from dualscope.report.data import WorkView, doi_url
-from dualscope.report.html import asset, build_charts
+from dualscope.report.html import asset, build_charts, country_label
 from dualscope.web import queries
 from dualscope.web.api import AREA_ID, COUNTRY, ENTITY_ID, MAX_NAME, Sort, check_name
 from dualscope.web.context import WebContext, context, cursor
@@ -30,7 +30,7 @@ Cur = Annotated[duckdb.DuckDBPyConnection, Depends(cursor)]
 @cache
 def environment() -> jinja2.Environment:
     """Web templates, with the report's templates (macros) as fallback; autoescape on."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.PackageLoader("dualscope.web", "templates"),
@@ -42,6 +42,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["country"] = country_label
+    return env
 
 
 def render(template: str, status_code: int = 200, **values: Any) -> HTMLResponse:

@@ -97,8 +97,8 @@ def search_works(
         for row in rows:
             del row["_total"]
         return total, rows
-    row = cur.execute(f"SELECT count(*) FROM screen_works{where}", params).fetchone()  # noqa: S608 - constant fragments
-    return (int(row[0]) if row else 0), []
+    count = cur.execute(f"SELECT count(*) FROM screen_works{where}", params).fetchone()  # noqa: S608 - constant fragments
+    return (int(count[0]) if count else 0), []
 
 
 def get_work(cur: duckdb.DuckDBPyConnection, work_id: str) -> dict[str, Any] | None:
