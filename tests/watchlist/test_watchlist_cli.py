@@ -31,6 +31,22 @@ def test_list_json_has_every_entity(settings: Settings) -> None:
     assert nudt["lists_summary"] == "ASPI 2020; BIS; DoD 1286 2022-2025"
 
 
+def test_lists_summary_shows_ranges_only_for_consecutive_editions() -> None:
+    from dualscope.cli.watchlist_cmd import memberships_summary
+    from dualscope.watchlist.model import ListMembership
+
+    def member(edition: str) -> ListMembership:
+        return ListMembership.model_validate(
+            {"list": "dod_1286", "edition": edition, "source": {"name": "DoD"}}
+        )
+
+    assert (
+        memberships_summary([member("2022"), member("2023"), member("2024")])
+        == "DoD 1286 2022-2024"
+    )
+    assert memberships_summary([member("2023"), member("2025")]) == "DoD 1286 2023, 2025"
+
+
 def test_list_table_filters_by_category(settings: Settings) -> None:
     result = run("watchlist", "list", "--category", "seven_sons", "--home", str(settings.home))
     assert result.exit_code == 0, result.output

@@ -58,19 +58,32 @@ def _settings(home: Path | None) -> Settings:
     return dataclasses.replace(settings, home=home) if home else settings
 
 
-def lists_summary(entity: Entity) -> str:
+def _years(years: list[str]) -> str:
+    """``2022-2025`` for consecutive editions, ``2023, 2025`` otherwise."""
+    ordered = sorted(set(years))
+    if len(ordered) > 2 and all(y.isdigit() for y in ordered):
+        numbers = [int(y) for y in ordered]
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            return f"{ordered[0]}-{ordered[-1]}"
+    return ", ".join(ordered)
+
+
+def memberships_summary(memberships: list[ListMembership]) -> str:
     """``ASPI 2020; DoD 1286 2022-2025; BIS`` for tables."""
     editions: dict[str, list[str]] = {}
-    for membership in entity.lists:
+    for membership in memberships:
         editions.setdefault(membership.list, [])
-        if membership.edition and membership.edition not in editions[membership.list]:
+        if membership.edition:
             editions[membership.list].append(membership.edition)
-    parts = []
-    for name, found in editions.items():
-        years = sorted(found)
-        span = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}" if years else ""
-        parts.append(f"{LIST_LABELS.get(name, name)} {span}".strip())
+    parts = [
+        f"{LIST_LABELS.get(name, name)} {_years(found)}".strip() for name, found in editions.items()
+    ]
     return "; ".join(parts)
+
+
+def lists_summary(entity: Entity) -> str:
+    """The entity's own list memberships in one line."""
+    return memberships_summary(entity.lists)
 
 
 @watchlist_app.command("list")
@@ -190,9 +203,7 @@ def _show(entity: Entity, origin: str | None) -> None:
                     u.name_zh or "",
                     u.kind,
                     ", ".join(f"{i.scheme}:{i.value}" for i in u.identifiers),
-                    "; ".join(
-                        f"{LIST_LABELS.get(m.list, m.list)} {m.edition or ''}" for m in u.lists
-                    ),
+                    memberships_summary(u.lists),
                 ]
                 for u in entity.subunits
             ],
