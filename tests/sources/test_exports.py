@@ -23,6 +23,7 @@ from dualscope.sources.exports import (
 DATA = Path(__file__).parent / "data"
 SAMPLES = {
     "wos_plain.txt": "wos",
+    "wos_tab_utf16.txt": "wos_tab",
     "scopus_new.csv": "scopus",
     "scopus_old.csv": "scopus",
     "dimensions.csv": "dimensions",

@@ -250,3 +250,12 @@ def test_real_samples_countries(shared_raw: Path) -> None:
 
     # the record whose CR tag is missing: references are not taken for addresses
     assert not any(", 1909, " in s for s in strings)
+
+
+def test_forced_format_on_another_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are notes\nnot an export\n")
+    with pytest.raises(InputError, match=r"no Web of Science record \(PT \.\.\. ER\)"):
+        list(read_export(path, "wos"))
+    with pytest.raises(InputError, match="no Web of Science tab-delimited header"):
+        list(read_export(path, "wos_tab"))

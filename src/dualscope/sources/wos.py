@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dualscope.errors import InputError
 from dualscope.sources.records import (
     ExportRecord,
     RecordProblem,
@@ -59,6 +60,7 @@ def read_wos_plain(text: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
     tag = ""
     size = 0
     stray_from: int | None = None  # first line of text found outside any record
+    started = 0
     for number, raw in enumerate(text.lines(), start=1):
         line = raw.rstrip("\n")
         if not line.strip():
@@ -86,10 +88,17 @@ def read_wos_plain(text: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
             if fields is not None:  # a record without ER: the next PT ends it
                 yield _finish(fields, size, path, start)
             fields, start, size = {}, number, 0
+            started += 1
         if tag in USED_TAGS:
             fields.setdefault(tag, []).append(line[3:].strip())
             size += len(line)
     if stray_from is not None:
+        if not started:
+            raise InputError(
+                path,
+                "no Web of Science record (PT ... ER) in this file",
+                hint="is it a WoS plain-text export? pass --format to choose another reader",
+            )
         yield SkippedRecord(path, stray_from, "text outside a PT ... ER record")
     if fields is not None:
         yield SkippedRecord(path, start, "file ends inside a record (no ER line): cut off?")
@@ -121,6 +130,12 @@ def read_wos_tab(text: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
         line = raw.rstrip("\n")
         if header is None:
             header = [h.strip().lstrip("\ufeff") for h in line.split("\t")]
+            if "UT" not in header and "PT" not in header:
+                raise InputError(
+                    path,
+                    "no Web of Science tab-delimited header (PT, AU, ..., UT) on line 1",
+                    line=number,
+                )
             continue
         if not line.strip():
             continue
