@@ -8,8 +8,8 @@ turns it into a pattern that also matches the usual variants of scientific Engli
   hyphen, nothing (``re-identification`` = ``re identification`` = ``reidentification``);
 - the last word also matches its plural (``UAV`` → ``UAVs``, ``strategy`` → ``strategies``);
 - ``-isation``/``-ization``, ``-ise``/``-ize`` (before ``d``/``r``) and ``behaviour``/``behavior``;
-- a phrase with a word of two or more capitals (``SAR``, ``ReID``) is matched case-sensitively,
-  everything else case-insensitively;
+- a word of two or more capitals (``SAR``, ``ReID``) is matched case-sensitively, every other
+  word case-insensitively (``multi-UAV`` matches ``Multi-UAV`` but not ``multi-uav``);
 - ``word*`` is a prefix match; ``re:<regex>`` is a raw, case-insensitive regular expression.
 
 Each compiled :class:`Phrase` keeps a lower-case *anchor* (a literal its matches must contain),
@@ -111,6 +111,7 @@ def compile_phrase(phrase: str) -> Phrase:
     if not words:
         raise PhraseError(f"phrase {phrase!r} has no words")
     last_word = max(i for i, p in enumerate(parts) if not p.isspace() and p != "-")
+    case_sensitive = _is_case_sensitive(words)
     out: list[str] = []
     for index, part in enumerate(parts):
         if part.isspace():
@@ -118,9 +119,12 @@ def compile_phrase(phrase: str) -> Phrase:
         elif part == "-":
             out.append(_HYPHEN_SEP)
         else:
-            out.append(_word_pattern(part, last=index == last_word, prefix=prefix))
+            word = _word_pattern(part, last=index == last_word, prefix=prefix)
+            if case_sensitive and not _is_case_sensitive([part]):
+                word = f"(?i:{word})"  # only the acronym keeps its case: "Multi-UAV"
+            out.append(word)
     body = "".join(out)
-    flags = 0 if _is_case_sensitive(words) else re.IGNORECASE
+    flags = 0 if case_sensitive else re.IGNORECASE
     regex = _BEFORE + body + ("" if prefix else _AFTER)
     return Phrase(text=text, pattern=re.compile(regex, flags), anchor=_anchor(words))
 
@@ -138,9 +142,12 @@ class PhraseList:
     def find(self, text: str, lowered: str) -> list[tuple[int, int, int]]:
         """Every match as (phrase index, start, end), in phrase order."""
         found: list[tuple[int, int, int]] = []
+        # The anchor test is a C-level substring search: most phrases stop here.
         for index, phrase in enumerate(self.phrases):
-            for start, end in phrase.spans(text, lowered):
-                found.append((index, start, end))
+            if phrase.anchor and phrase.anchor not in lowered:
+                continue
+            for match in phrase.pattern.finditer(text):
+                found.append((index, match.start(), match.end()))
         return found
 
     def __len__(self) -> int:
