@@ -123,3 +123,25 @@ def test_corrupt_xlsx_is_one_clean_skip(tmp_path: Path, catalog, oui, write_xlsx
     log = ReadLog()
     assert list(read_inventory_xlsx(bad, catalog, oui, log)) == []
     assert log.skipped_total == 1
+
+
+def test_reseller_vendor_column_and_brand_column_both_read(tmp_path: Path, catalog, oui) -> None:
+    path = tmp_path / "inv.csv"
+    path.write_text(
+        "Asset tag,Vendor,Brand,Serial number,Hostname,MAC address,Wi-Fi MAC\n"
+        "R-1,TIM S.p.A.,Hikvision,SN1,,,\n"
+        "R-2,Rossi Impianti,,SN2,cam-dahua-02,,\n"
+        "R-3,Rossi Impianti,,SN3,,not-a-mac,04:03:12:00:00:03\n",
+        encoding="utf-8",
+    )
+    devices = {
+        d.device_id: d
+        for d in correlate(read_inventory_csv(path, catalog, oui, ReadLog()), catalog)
+    }
+    assert {k: d.vendor for k, d in devices.items()} == {
+        "R-1": "Hikvision",
+        "R-2": "Dahua",
+        "R-3": "Hikvision",
+    }
+    assert devices["R-3"].macs == ["04:03:12:00:00:03"]
+    assert any("not a MAC address" in e for e in devices["R-3"].evidence)

@@ -56,26 +56,37 @@ def _header_key(cell: object) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def map_columns(header: Sequence[object]) -> dict[str, int]:
-    """Role → column index for a header row (exact alias first, then alias inside the name)."""
-    keys = [_header_key(c) for c in header]
-    found: dict[str, tuple[int, int]] = {}  # role -> (rank, column)
-    for col, key in enumerate(keys):
-        if not key:
-            continue
-        for role, aliases in ROLES.items():
-            rank = aliases.index(key) if key in aliases else None
-            if rank is None:
-                rank = next(
-                    (100 + i for i, a in enumerate(aliases) if len(a) >= 5 and a in key), None
-                )
-            if rank is not None and (role not in found or rank < found[role][0]):
-                found[role] = (rank, col)
-                break
-    return {role: col for role, (_, col) in found.items()}
+Columns = dict[str, list[int]]  # role -> column indexes, best-named first
 
 
-def find_header(rows: Iterable[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
+def _role_of(key: str) -> tuple[str, int] | None:
+    """(role, rank) for a normalised header: an exact alias anywhere first, then an alias
+    (five letters or more) inside the header, in role order."""
+    for role, aliases in ROLES.items():
+        if key in aliases:
+            return role, aliases.index(key)
+    for role, aliases in ROLES.items():
+        for i, alias in enumerate(aliases):
+            if len(alias) >= 5 and alias in key:
+                return role, 100 + i
+    if key.startswith("mac") or key.endswith("mac"):  # "Wi-Fi MAC", "MAC (LAN)"
+        return "mac", 200
+    return None
+
+
+def map_columns(header: Sequence[object]) -> Columns:
+    """Role → columns for a header row. Several columns may share a role ("Vendor" and
+    "Brand" are both read as manufacturer fields); identifier roles use the first non-empty."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for col, cell in enumerate(header):
+        key = _header_key(cell)
+        role = _role_of(key) if key else None
+        if role is not None:
+            found.setdefault(role[0], []).append((role[1], col))
+    return {role: [col for _, col in sorted(cols)] for role, cols in found.items()}
+
+
+def find_header(rows: Iterable[Sequence[object]]) -> tuple[int, Columns] | None:
     """(row index, column map) of the first row that looks like an inventory header."""
     for index, row in enumerate(rows):
         if index >= _HEADER_SCAN_ROWS:
@@ -117,45 +128,53 @@ def looks_like_inventory(text: str) -> bool:
     return find_header(rows) is not None
 
 
-def _cell(row: Sequence[object], cols: dict[str, int], role: str) -> str:
-    col = cols.get(role)
-    if col is None or col >= len(row) or row[col] is None:
-        return ""
-    return str(row[col]).strip()
+def _cells(row: Sequence[object], cols: Columns, role: str) -> list[str]:
+    """Non-empty values of ``role``'s columns in ``row``, best-named column first."""
+    values = []
+    for col in cols.get(role, []):
+        if col < len(row) and row[col] is not None and str(row[col]).strip():
+            values.append(str(row[col]).strip())
+    return values
 
 
 def row_observation(
-    row: Sequence[object], cols: dict[str, int], where: str, catalog: Catalog, oui: OuiIndex
+    row: Sequence[object], cols: Columns, where: str, catalog: Catalog, oui: OuiIndex
 ) -> Observation | None:
     """The observation for one inventory row, or None for an empty row."""
-    values = {role: _cell(row, cols, role) for role in cols}
+    values = {role: _cells(row, cols, role) for role in cols}
     if not any(values.values()):
         return None
     hits: list[Hit] = []
     notes: list[str] = []
-    if values.get("manufacturer"):
-        hits += match_names(values["manufacturer"], catalog, vendor_field=True)
-        hits += match_models(values["manufacturer"], catalog)
-    for role in ("model", "description"):
-        if values.get(role):
-            hits += match_names(values[role], catalog) + match_models(values[role], catalog)
+    for text in values.get("manufacturer", []):
+        hits += match_names(text, catalog, vendor_field=True) + match_models(text, catalog)
+    for role in ("model", "description", "hostname"):
+        for text in values.get(role, []):
+            hits += match_names(text, catalog) + match_models(text, catalog)
     mac = None
-    if values.get("mac"):
-        mac, oui_hit, note = oui.hit(values["mac"])
+    for text in values.get("mac", []):
+        mac, oui_hit, note = oui.hit(text)
         if oui_hit:
             hits.append(oui_hit)
         if note:
             notes.append(note)
         if mac is None:
-            notes.append(f"MAC column value {values['mac'][:40]!r} is not a MAC address")
+            notes.append(f"MAC column value {text[:40]!r} is not a MAC address")
+        else:
+            break
+
+    def first(role: str) -> str | None:
+        found = values.get(role)
+        return found[0] if found else None
+
     return Observation(
         source="inventory",
         where=where,
-        asset_id=values.get("asset") or None,
-        ip=values.get("ip") or None,
+        asset_id=first("asset"),
+        ip=first("ip"),
         mac=mac,
-        hostname=values.get("hostname") or None,
-        model=values.get("model") or None,
+        hostname=first("hostname"),
+        model=first("model"),
         hits=hits,
         notes=notes,
     )
@@ -209,7 +228,7 @@ def _read_rows(
     log: ReadLog,
     sheet: str | None = None,
 ) -> Iterator[Observation]:
-    header: dict[str, int] | None = None
+    header: Columns | None = None
     width = 0
     buffered: list[Sequence[object]] = []
     place = f"{path.name}[{sheet}]" if sheet else path.name
