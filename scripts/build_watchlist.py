@@ -250,7 +250,10 @@ def apply_1286(
         )
         if mapped:
             entity_id, unit_name = mapped["entity"], mapped.get("subunit")
-            kind, note = mapped.get("kind", "institute"), mapped.get("note")
+            kind = mapped.get("kind", "institute")
+            note = "name on the list mapped to this entry by reviewed curation" + (
+                f" ({mapped['note']})" if mapped.get("note") else ""
+            )
         else:
             target = index.resolve(row.name, row.aliases)
             if target is None:
