@@ -30,6 +30,7 @@ class FuzzyIndex:
     by_first: dict[tuple[int, str], list[AliasEntry]] = field(default_factory=dict)
     lengths: set[int] = field(default_factory=set)
     vocabulary: set[str] = field(default_factory=set)
+    written: dict[AliasEntry, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, index: WatchlistIndex, known_vocabulary: set[str]) -> FuzzyIndex:
@@ -55,34 +56,46 @@ class FuzzyIndex:
 
     def candidates(self, keys: list[str]) -> Iterator[tuple[int, int, AliasEntry, str]]:
         """(start, end, alias, "typo → word") for windows that differ by one misspelt word."""
-        unknown = [i for i, k in enumerate(keys) if k not in self.vocabulary and len(k) >= MIN_WORD]
+        vocabulary = self.vocabulary
+        unknown = [
+            i
+            for i, k in enumerate(keys)
+            if len(k) >= MIN_WORD and k not in vocabulary and k.isalpha()
+        ]
         if not unknown:
             return
         seen: set[tuple[int, int, str]] = set()
         n = len(keys)
         for typo_at in unknown:
+            typo = keys[typo_at]
             for length in self.lengths:
                 for start in range(max(0, typo_at - length + 1), min(typo_at, n - length) + 1):
-                    window = keys[start : start + length]
+                    window = tuple(keys[start : start + length])
+                    at = typo_at - start
                     pool = self.by_last.get((length, window[-1]), []) + self.by_first.get(
                         (length, window[0]), []
                     )
                     for entry in pool:
-                        pair = self._one_typo(window, entry)
+                        key = entry.key
+                        if key[:at] != window[:at] or key[at + 1 :] != window[at + 1 :]:
+                            continue  # another word differs too: never a spelling variant
+                        pair = self._typo(typo, self._written(entry)[at])
                         if pair and (start, start + length, entry.entity_id) not in seen:
                             seen.add((start, start + length, entry.entity_id))
                             yield start, start + length, entry, pair
 
-    def _one_typo(self, window: list[str], entry: AliasEntry) -> str | None:
-        diffs = [i for i, (a, b) in enumerate(zip(window, entry.key, strict=True)) if a != b]
-        if len(diffs) != 1:
-            return None
-        typo = window[diffs[0]]
-        _, positions = canon_tokens(list(entry.norm))
-        word = entry.norm[positions[diffs[0]]]  # the alias word as written, not its abbreviation
-        if typo in self.vocabulary or len(typo) < MIN_WORD or len(word) < MIN_WORD:
-            return None
-        if typo[0] != word[0] or word in CHINESE_PLACES:
+    def _written(self, entry: AliasEntry) -> tuple[str, ...]:
+        """The alias's words as written, one per canonical key (not their abbreviations)."""
+        words = self.written.get(entry)
+        if words is None:
+            _, positions = canon_tokens(list(entry.norm))
+            words = self.written[entry] = tuple(entry.norm[p] for p in positions)
+        return words
+
+    @staticmethod
+    def _typo(typo: str, word: str) -> str | None:
+        """ "'typo' read as 'word'" when ``typo`` is a close misspelling of ``word``."""
+        if len(word) < MIN_WORD or typo[0] != word[0] or word in CHINESE_PLACES:
             return None
         if OSA.normalized_similarity(typo, word) < MIN_SIMILARITY:
             return None

@@ -86,6 +86,7 @@ class WatchlistIndex:
     names: NameIndex[AliasEntry]
     acronyms: dict[str, list[AliasEntry]]
     chinese: list[tuple[str, AliasEntry]]  # compact Chinese alias, longest first
+    chinese_by_start: dict[str, list[tuple[str, AliasEntry]]]  # first two characters → aliases
     ids: dict[str, list[tuple[str, str, str | None]]]  # id → (entity_id, scheme, subunit)
     token_aliases: dict[str, list[AliasEntry]]  # distinctive canonical token → aliases (fuzzy)
     # proper prefixes of name keys → the entities whose longer names start that way
@@ -163,6 +164,7 @@ def build_index(watchlist: Watchlist) -> WatchlistIndex:
         names=NameIndex(),
         acronyms={},
         chinese=[],
+        chinese_by_start={},
         ids={},
         token_aliases={},
     )
@@ -177,6 +179,8 @@ def build_index(watchlist: Watchlist) -> WatchlistIndex:
             for ident in sub.identifiers:
                 _add_id(index, ident.value, entity.id, ident.scheme, sub.name)
     index.chinese.sort(key=lambda item: -len(item[0]))
+    for zh, entry in index.chinese:
+        index.chinese_by_start.setdefault(zh[:2], []).append((zh, entry))
     return index
 
 

@@ -39,7 +39,7 @@ from dualscope.matching.known import (
 )
 from dualscope.matching.knownindex import KnownIndex
 from dualscope.matching.normalize import cjk_compact, fold, has_cjk, segments
-from dualscope.matching.segment import CONTINUATIONS, DIRECTIONS, Segment
+from dualscope.matching.segment import CONTINUATIONS, DIRECTIONS, Segment, split_segments
 from dualscope.matching.types import Evidence, Match
 from dualscope.settings import Settings, get_settings
 from dualscope.watchlist.model import Watchlist
@@ -164,7 +164,7 @@ class Matcher:
             self._identifier(value, found)
         if text.strip():
             cjk = has_cjk(text)
-            parts = [Segment.of(raw) for raw in segments(text)]
+            parts = split_segments(text)
             all_tokens = [t for part in parts for t in part.norm]
             in_china = chinese_context(all_tokens, country, cjk)
             if cjk:
@@ -228,15 +228,19 @@ class Matcher:
 
     # rule: Chinese names
     def _chinese(self, text: str, found: _Found) -> None:
+        by_start = self.index.chinese_by_start
         for raw in segments(text):
             if not has_cjk(raw):
                 continue
             compact = cjk_compact(raw)
+            hits = [
+                (at, zh, entry)
+                for at in range(len(compact) - 1)
+                for zh, entry in by_start.get(compact[at : at + 2], ())
+                if compact.startswith(zh, at)
+            ]
             taken: list[tuple[int, int]] = []
-            for zh, entry in self.index.chinese:
-                at = compact.find(zh)
-                if at < 0:
-                    continue
+            for at, zh, entry in sorted(hits, key=lambda h: -len(h[1])):  # longest name wins
                 span = (at, at + len(zh))
                 if any(s <= span[0] and span[1] <= e for s, e in taken):
                     continue

@@ -99,6 +99,30 @@ def fold(text: str) -> str:
     return text.strip()
 
 
+# Segment separators become a private-use character that survives :func:`fold`.
+_MARK = "\ue000"
+_SEPARATORS = {ord(c): f" {_MARK} " for c in ",;，；、|"}
+_SEGMENT_MARK = re.compile(f"(?:^|\\s)(?:{_MARK}\\s*)+")
+
+
+def fold_segments(text: str) -> list[list[str]]:
+    """Normalised tokens of each segment, folding the whole string once (the hot path).
+
+    The list is aligned with ``_SEGMENT_SPLIT.split(text)``: one entry per part, empty parts
+    included.
+    """
+    marked = text.translate(_SEPARATORS)
+    return [
+        [_TOKEN_FIXES.get(t, t) for t in part.split()]
+        for part in _SEGMENT_MARK.split(f" {fold(marked)} ")
+    ]
+
+
+def raw_segments(text: str) -> list[str]:
+    """The raw parts of ``text`` between separators (aligned with :func:`fold_segments`)."""
+    return _SEGMENT_SPLIT.split(text)
+
+
 def norm_tokens(text: str) -> list[str]:
     """Normalised tokens of ``text`` (see module docstring)."""
     return [_TOKEN_FIXES.get(t, t) for t in fold(text).split()]

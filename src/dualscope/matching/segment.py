@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dualscope.matching.normalize import canon_tokens, norm_tokens
+from dualscope.matching.normalize import (
+    canon_tokens,
+    fold_segments,
+    norm_tokens,
+    raw_segments,
+    segments,
+)
 
 _WORD = re.compile(r"\S+")
 
@@ -49,7 +55,10 @@ class Segment:
 
     @classmethod
     def of(cls, raw: str) -> Segment:
-        norm = norm_tokens(raw)
+        return cls.from_tokens(raw.strip(), norm_tokens(raw))
+
+    @classmethod
+    def from_tokens(cls, raw: str, norm: list[str]) -> Segment:
         keys, positions = canon_tokens(norm)
         return cls(raw, norm, keys, positions)
 
@@ -84,3 +93,16 @@ class Segment:
         begin = next(i for i, e in enumerate(self._word_ends) if e > first)
         stop = next(i for i, e in enumerate(self._word_ends) if e >= last)
         return " ".join(words[begin : stop + 1]).strip(" .()[]")
+
+
+def split_segments(text: str) -> list[Segment]:
+    """The organisation-level segments of ``text`` (folding the whole string once)."""
+    folded = fold_segments(text)
+    raws = raw_segments(text)
+    if len(folded) != len(raws):  # cannot happen with the shared separator set; stay safe
+        return [Segment.of(raw) for raw in segments(text)]
+    return [
+        Segment.from_tokens(raw.strip(), norm)
+        for raw, norm in zip(raws, folded, strict=True)
+        if norm
+    ]
