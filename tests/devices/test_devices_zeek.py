@@ -80,3 +80,26 @@ def test_json_wrong_types_are_skipped(tmp_path: Path, catalog, oui) -> None:
     log = ReadLog()
     assert _zeek(tmp_path, catalog, oui, log) == {}
     assert log.skipped == {"bad field value": 2, "invalid JSON": 1, "not a JSON object": 1}
+
+
+def test_dhcp_host_name_and_conn_mac_fields(tmp_path: Path, catalog, oui) -> None:
+    (tmp_path / "dhcp.log").write_text(
+        '{"ts":1,"uids":["a"],"client_addr":"10.2.0.5","assigned_addr":"10.2.0.5",'
+        '"mac":"00:20:18:00:00:05","host_name":"DS-2CD2143G2-I","msg_types":["ACK"]}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "conn.log").write_text(
+        '{"ts":2,"uid":"b","id.orig_h":"10.2.0.6","id.orig_p":1,"id.resp_h":"93.184.216.34",'
+        '"id.resp_p":443,"proto":"tcp","orig_bytes":10,"conn_state":"SF",'
+        '"orig_l2_addr":"08:ed:ed:00:00:06","resp_l2_addr":"04:03:12:00:00:01"}\n',
+        encoding="utf-8",
+    )
+    devices = _zeek(tmp_path, catalog, oui)
+    # 93.184.216.34 is public: the MAC seen for it is the router's, so it is not attributed
+    assert set(devices) == {"10.2.0.5", "10.2.0.6"}
+    assert (
+        devices["10.2.0.5"].vendor == "Hikvision" and devices["10.2.0.5"].model == "DS-2CD2143G2-I"
+    )
+    assert devices["10.2.0.6"].vendor == "Dahua" and devices["10.2.0.6"].macs == [
+        "08:ED:ED:00:00:06"
+    ]

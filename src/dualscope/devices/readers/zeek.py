@@ -24,6 +24,7 @@ from dualscope.devices.catalog import Catalog
 from dualscope.devices.detect import iter_lines
 from dualscope.devices.evidence import Hit, Observation
 from dualscope.devices.fingerprints import cloud_domain, match_field, port_hit
+from dualscope.devices.names import match_models, match_names
 from dualscope.devices.oui import OuiIndex
 from dualscope.devices.stats import ReadLog
 
@@ -153,6 +154,14 @@ def _is_ip(text: str) -> bool:
     return True
 
 
+def _is_private(text: str) -> bool:
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return addr.is_private or addr.is_link_local
+
+
 def _is_group(text: str) -> bool:
     try:
         addr = ipaddress.ip_address(text)
@@ -230,13 +239,32 @@ class ZeekAnalysis:
         mac, hit, note = self.oui.hit(mac_text)
         obs = self._device(ip, where)
         obs.mac = obs.mac or mac
-        obs.hostname = obs.hostname or _text(row, "host_name") or None
+        host = _text(row, "host_name")
+        obs.hostname = obs.hostname or host or None
         if hit:
             self._add_hit(ip, where, f"oui:{mac}", hit)
         if note and note not in obs.notes:
             obs.notes.append(note)
+        for found in match_names(host, self.catalog) + match_models(host, self.catalog):
+            evidence = f"DHCP host name at {where}: {found.evidence}"
+            located = Hit(
+                found.vendor, found.brand, found.signal, "medium", evidence, found.model, found.weak
+            )
+            self._add_hit(ip, where, f"dhcp-name:{found.evidence}", located)
+
+    def _layer2(self, row: Row, ip: str, field_name: str, where: str) -> None:
+        """conn.log's optional MAC fields: a watched OUI on a local (private) address."""
+        mac_text = _text(row, field_name)
+        if not mac_text or not _is_private(ip):
+            return  # a public address carries the router's MAC, not its own
+        mac, hit, _ = self.oui.hit(mac_text)
+        if hit is not None:
+            self._device(ip, where).mac = mac
+            self._add_hit(ip, where, f"oui:{mac}", hit)
 
     def _conn(self, row: Row, orig: str, resp: str, where: str) -> None:
+        self._layer2(row, orig, "orig_l2_addr", where)
+        self._layer2(row, resp, "resp_l2_addr", where)
         port, proto = _count(row, "id.resp_p"), _text(row, "proto").lower()
         sent = _count(row, "orig_bytes")
         if resp in self.cloud_ips:
