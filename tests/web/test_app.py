@@ -266,3 +266,14 @@ def test_store_is_read_only(web_store, web_settings, live) -> None:
     with pytest.raises(duckdb.Error):
         cur.execute("CREATE TABLE x (a INTEGER)")
     assert hashlib.sha256(web_store[0].read_bytes()).hexdigest() == before
+
+
+def test_search_echo_is_escaped(http) -> None:
+    hostile = '"><script>alert(1)</script>'
+    r = http.get("/search", params={"name": hostile})
+    assert r.status_code == 200
+    assert "<script>alert(1)</script>" not in r.text
+    p = _parse(r.text)
+    inputs = [a for t, a in p.tags if t == "input" and a.get("name") == "name"]
+    assert inputs[0]["value"] == hostile  # shown back to the user as typed, as an attribute
+    assert [a.get("src") for t, a in p.tags if t == "script"] == ["/static/app.js"]
