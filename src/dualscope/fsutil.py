@@ -11,6 +11,13 @@ from pathlib import Path
 from typing import IO
 
 
+def _default_mode(base: int) -> int:
+    """The mode a plainly created file/folder would get (mkstemp/mkdtemp use 0600/0700)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return base & ~umask
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:  # type: ignore[type-arg]
     """Open a temp file beside ``path``; on success rename it over ``path``, else delete it."""
@@ -21,6 +28,7 @@ def atomic_file(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
         kwargs = {"newline": ""} if "b" not in mode else {}
         with open(tmp, mode, encoding=None if "b" in mode else encoding, **kwargs) as handle:
             yield handle
+        os.chmod(tmp, _default_mode(0o666))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -39,6 +47,7 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
+        os.chmod(tmp, _default_mode(0o777))
         if path.exists():
             old = path.with_name(f".{path.name}.old")
             if old.exists():
