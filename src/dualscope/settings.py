@@ -38,8 +38,10 @@ class Settings:
     web_token: str | None = field(default_factory=lambda: os.environ.get("DUALSCOPE_TOKEN") or None)
     # Where the third-party reference data lives (tests and evaluation scripts only).
     shared_dir: Path = field(
-        default_factory=lambda: _env_path("DUALSCOPE_SHARED", None)
-        or Path(__file__).resolve().parents[2].parent / "shared"
+        default_factory=lambda: (
+            _env_path("DUALSCOPE_SHARED", None)
+            or Path(__file__).resolve().parents[2].parent / "shared"
+        )
     )
 
     @property
