@@ -7,6 +7,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from dualscope.classify.taxonomy import EU_AREA_IDS, SUB_AREA_IDS
@@ -148,3 +149,18 @@ def test_unknown_format_is_a_user_error(tmp_path: Path) -> None:
     source.write_bytes(b"PK")
     result = runner.invoke(app, ["classify", str(source), "--out", str(tmp_path / "o.csv")])
     assert "unknown input format" in str(result.exception)
+
+
+def test_classify_real_openalex_records(shared_raw: Path, tmp_path: Path) -> None:
+    """Real (2022-schema) OpenAlex works: read without loss, every label with evidence."""
+    source = shared_raw / "openalex-works-sample" / "tu9_cn_coauthored_subset.jsonl"
+    if not source.is_file():
+        pytest.skip(f"{source} is absent")
+    out = tmp_path / "areas.csv"
+    result = runner.invoke(app, ["classify", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = _rows(out)
+    assert len(rows) == 4
+    for row in rows.values():
+        assert bool(row["areas"]) == bool(row["evidence"])
+    assert rows["https://openalex.org/W3048672457"]["areas"] == "robotics-autonomy"
