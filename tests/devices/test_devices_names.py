@@ -68,6 +68,8 @@ def test_lorex_hit_carries_the_sale_date(catalog) -> None:
         ("DHI-NVR4104HS", "Dahua", "DHI-NVR4104HS", False),
         ("DH-IPC-HFW1230S", "Dahua", "DH-IPC-HFW1230S", False),
         ("SD49225XA-HNR", "Dahua", "SD49225XA-HNR", True),
+        ("DS-2CE16D0T-IRF", "Hikvision", "DS-2CE16D0T-IRF", False),
+        ("HAC-HFW1200T", "Dahua", "HAC-HFW1200T", False),
         ("CS-C6N", "Hikvision", "CS-C6N", True),
     ],
 )

@@ -121,11 +121,15 @@ def match_models(text: str, catalog: Catalog) -> list[Hit]:
     """Model-number families in ``text``; generic families come back as weak hits."""
     text = text[:_MAX_TEXT]
     hits: list[Hit] = []
-    for pat in catalog.model_patterns:
+    seen: set[str] = set()
+    for pat in catalog.model_patterns:  # specific families come first in the data file
         m = pat.regex.search(text)
         if not m:
             continue
         token = model_token(text, m.start())
+        if token in seen:
+            continue
+        seen.add(token)
         spec = pat.spec
         generic = " (generic family: evidence only)" if spec.generic else ""
         hits.append(
