@@ -31,6 +31,8 @@ class FuzzyIndex:
     lengths: set[int] = field(default_factory=set)
     vocabulary: set[str] = field(default_factory=set)
     written: dict[AliasEntry, tuple[str, ...]] = field(default_factory=dict)
+    # (first letter, length) → alias words, to drop unknown words no alias word resembles
+    shapes: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, index: WatchlistIndex, known_vocabulary: set[str]) -> FuzzyIndex:
@@ -52,7 +54,21 @@ class FuzzyIndex:
                 fuzzy.by_last.setdefault((len(key), key[-1]), []).append(entry)
                 fuzzy.by_first.setdefault((len(key), key[0]), []).append(entry)
                 fuzzy.lengths.add(len(key))
+                for word in fuzzy._written(entry):
+                    if len(word) >= MIN_WORD:
+                        bucket = fuzzy.shapes.setdefault((word[0], len(word)), [])
+                        if word not in bucket:
+                            bucket.append(word)
         return fuzzy
+
+    def _resembles_an_alias_word(self, token: str) -> bool:
+        """Cheap filter: some alias word starts alike, has about its length and is close."""
+        first, size = token[0], len(token)
+        for length in range(size - 2, size + 3):
+            for word in self.shapes.get((first, length), ()):
+                if OSA.normalized_similarity(token, word) >= MIN_SIMILARITY:
+                    return True
+        return False
 
     def candidates(self, keys: list[str]) -> Iterator[tuple[int, int, AliasEntry, str]]:
         """(start, end, alias, "typo → word") for windows that differ by one misspelt word."""
@@ -60,7 +76,10 @@ class FuzzyIndex:
         unknown = [
             i
             for i, k in enumerate(keys)
-            if len(k) >= MIN_WORD and k not in vocabulary and k.isalpha()
+            if len(k) >= MIN_WORD
+            and k not in vocabulary
+            and k.isalpha()
+            and self._resembles_an_alias_word(k)
         ]
         if not unknown:
             return

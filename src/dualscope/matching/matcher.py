@@ -95,8 +95,14 @@ class Matcher:
 
         settings = settings or get_settings()
         path = known_file(settings)
-        stamp = path.stat().st_mtime if path.is_file() else 0.0
-        key = (str(settings.user_watchlist_dir.resolve()), stamp)
+        folder = settings.user_watchlist_dir
+        # Rebuild when the user's files change (an import in a long-running server).
+        stamp = (
+            max((f.stat().st_mtime for f in folder.glob("*") if f.is_file()), default=0.0)
+            if folder.is_dir()
+            else 0.0
+        )
+        key = (str(folder.resolve()), stamp)
         with cls._default_lock:
             if key not in cls._defaults:
                 known = load_known(path) if path.is_file() else None
