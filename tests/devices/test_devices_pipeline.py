@@ -126,3 +126,17 @@ def test_no_readable_input(tmp_path: Path) -> None:
     empty.mkdir()
     with pytest.raises(DualscopeError, match="holds no files"):
         analyse([empty])
+
+
+def test_placeholders_never_join_devices(tmp_path: Path) -> None:
+    inv = tmp_path / "inv.csv"
+    inv.write_text(
+        "Asset ID,Manufacturer,IP,MAC\n"
+        "-,Hikvision,N/A,\n"
+        "-,Dahua,N/A,00:00:00:00:00:00\n"
+        "n/a,Dahua,dhcp,\n",
+        encoding="utf-8",
+    )
+    result = analyse([inv])
+    assert sorted(d.vendor for d in result.devices) == ["Dahua", "Dahua", "Hikvision"]
+    assert all(d.device_id.startswith("inv.csv:") for d in result.devices)

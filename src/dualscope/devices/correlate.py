@@ -8,6 +8,7 @@ identifier. A device is reported when at least one non-weak hit names a watched 
 
 from __future__ import annotations
 
+import ipaddress
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,14 +53,39 @@ class Device:
     notes: list[str] = field(default_factory=list)
 
 
+#: Values hand-edited inventories use for "no value": never a join key or a device id.
+PLACEHOLDERS = {
+    "", "-", "--", "?", "n/a", "na", "n.a.", "none", "null", "nil", "tbd", "unknown", "0",
+    "sconosciuto", "nd", "n.d.", "unbekannt", "dhcp", "00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff",
+}  # fmt: skip
+
+
+def usable(value: str | None) -> str | None:
+    """``value`` stripped, or None when it is a placeholder such as "N/A" or "-"."""
+    if value is None:
+        return None
+    text = value.strip()
+    return None if text.casefold() in PLACEHOLDERS else text
+
+
+def _ip_key(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
 def _keys(obs: Observation) -> list[tuple[str, str]]:
+    """Join keys: a real MAC, a parseable IP address, a non-placeholder asset id."""
     keys = []
-    if obs.mac:
-        keys.append(("mac", obs.mac))
-    if obs.ip:
-        keys.append(("ip", obs.ip.strip().lower()))
-    if obs.asset_id:
-        keys.append(("asset", obs.asset_id.strip().casefold()))
+    if usable(obs.mac):
+        keys.append(("mac", obs.mac or ""))
+    ip = _ip_key(obs.ip) if obs.ip else None
+    if ip:
+        keys.append(("ip", ip))
+    asset = usable(obs.asset_id)
+    if asset:
+        keys.append(("asset", asset.casefold()))
     return keys
 
 
@@ -104,11 +130,15 @@ def build_device(members: list[Observation], catalog: Catalog) -> Device | None:
     if not any(not h.weak for h in hits):
         return None
     vendor, brand = choose_vendor(hits)
-    inventory_ids = _uniq(o.asset_id for o in members if o.source == "inventory")
-    ips = _uniq(o.ip for o in members)
-    macs = _uniq(o.mac for o in members)
+    inventory_ids = _uniq(usable(o.asset_id) for o in members if o.source == "inventory")
+    ips = _uniq(usable(o.ip) for o in members)
+    macs = _uniq(usable(o.mac) for o in members)
     device_id = (
-        inventory_ids or _uniq(o.asset_id for o in members) or ips or macs or [members[0].where]
+        inventory_ids
+        or _uniq(usable(o.asset_id) for o in members)
+        or ips
+        or macs
+        or [members[0].where]
     )[0]
     models = _uniq([o.model for o in members if o.source == "inventory"] + [h.model for h in hits])
     evidence = _uniq(f"{o.source} {o.where}: {h.evidence}" for o in members for h in o.hits)
