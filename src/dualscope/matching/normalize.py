@@ -82,11 +82,22 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _deaccent(text: str) -> str:
+    """Compatibility-decompose and drop combining marks (ASCII text is returned as is)."""
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
 def fold(text: str) -> str:
     """Case-fold, strip diacritics and punctuation; return space-separated normalised tokens."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _fold_plain(_deaccent(text))
+
+
+def _fold_plain(text: str) -> str:
     if not text.islower():
         text = _GLUED.sub(" ", text)
     text = f" {text.translate(_PUNCT).lower()} "
@@ -111,10 +122,10 @@ def fold_segments(text: str) -> list[list[str]]:
     The list is aligned with ``_SEGMENT_SPLIT.split(text)``: one entry per part, empty parts
     included.
     """
-    marked = text.translate(_SEPARATORS)
+    marked = _deaccent(text).translate(_SEPARATORS)
     return [
         [_TOKEN_FIXES.get(t, t) for t in part.split()]
-        for part in _SEGMENT_MARK.split(f" {fold(marked)} ")
+        for part in _SEGMENT_MARK.split(f" {_fold_plain(marked)} ")
     ]
 
 
