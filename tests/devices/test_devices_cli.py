@@ -21,7 +21,7 @@ def test_devices_command(data_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "devices (all)" in result.output and "purchases" in result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["devices_found"] == 18 and summary["contracts_found"] == 5
+    assert summary["devices_found"] == 19 and summary["contracts_found"] == 5
 
 
 def test_devices_help_has_an_example() -> None:

@@ -19,6 +19,7 @@ EXPECTED = {
     "10.0.0.52": ("Dahua", ""),  # only the MAC
     "10.0.0.53": ("Hikvision", "EZVIZ"),  # MAC block newer than old databases
     "10.0.0.54": ("Dahua", ""),  # only the RTSP Server header
+    "10.0.0.55": ("Hikvision", ""),  # only nmap's raw service fingerprint (unnamed service)
 }
 
 
@@ -33,10 +34,11 @@ def test_planted_cameras(data_dir: Path, catalog, oui) -> None:
     log = ReadLog()
     devices = _devices(path, catalog, oui, log)
     assert {k: (d.vendor, d.brand) for k, d in devices.items()} == EXPECTED
-    assert log.records["nmap-xml"] == 10 and log.skipped_total == 0
+    assert log.records["nmap-xml"] == 11 and log.skipped_total == 0
     assert any("hik-app-webs" in e for e in devices["10.0.0.50"].evidence)
     assert any("hik-cert" in e and "recog" in e for e in devices["10.0.0.51"].evidence)
     assert any("dahua-rtsp" in e for e in devices["10.0.0.54"].evidence)
+    assert any("servicefp" in e and "DNVRS-Webs" in e for e in devices["10.0.0.55"].evidence)
     assert devices["10.0.0.11"].model == "DS-2CD2143G2-I"
 
 

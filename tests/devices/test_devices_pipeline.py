@@ -50,12 +50,12 @@ def test_outputs_and_correlation(inputs: list[Path], tmp_path: Path) -> None:
         "X-108", "X-109", "X-110", "10.0.0.60", "10.0.0.61", "10.0.0.62",
     }  # fmt: skip
     assert not confusables & devices.keys()
-    # 13 inventory CSV + 6 XLSX + 6 nmap (one merged into A-001) + 3 Zeek
-    assert len(devices) == len(result.devices) == 27
+    # 13 inventory CSV + 6 XLSX + 7 nmap (one merged into A-001) + 3 Zeek
+    assert len(devices) == len(result.devices) == 28
     contracts = {r["ocid"]: r for r in _rows(out / "contracts.csv")}
     assert set(contracts) == {f"ocds-test-000{i}" for i in (1, 2, 3, 7, 8)}
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["devices_found"] == 27 and summary["contracts_found"] == 5
+    assert summary["devices_found"] == 28 and summary["contracts_found"] == 5
     assert summary["inputs"]["inventory-xlsx"] == 1 and summary["records_skipped"]["total"] == 0
     assert summary["records_read"]["inventory-csv"] == 20
 

@@ -7,6 +7,7 @@ the hosts before the damage and counts one skip.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,21 @@ _OPEN = {"open", "open|filtered"}
 #: Script ids whose output is a certificate subject / a Server header / a telnet banner.
 _X509_SCRIPTS = {"ssl-cert"}
 _SERVER_SCRIPTS = {"http-server-header", "rtsp-server-header"}
+
+
+_SF_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|[rn0t\".\\])")
+_SF_SIMPLE = {"r": "\r", "n": "\n", "0": "\0", "t": "\t", '"': '"', ".": ".", "\\": "\\"}
+
+
+def decode_servicefp(text: str) -> str:
+    """The responses inside an nmap service fingerprint (``SF:`` lines, C-style escapes)."""
+    joined = text.replace("\nSF:", "").removeprefix("SF-")
+
+    def unescape(m: re.Match[str]) -> str:
+        code = m.group(1)
+        return chr(int(code[1:], 16)) if code.startswith("x") else _SF_SIMPLE[code]
+
+    return _SF_ESCAPE.sub(unescape, joined)
 
 
 def _port_hits(port: Element, catalog: Catalog) -> list[Hit]:
@@ -49,6 +65,9 @@ def _port_hits(port: Element, catalog: Catalog) -> list[Hit]:
         if text:
             hits += match_banner(text, catalog, f"{where} service")
             hits += match_field("server", service.get("product", ""), catalog, f"{where} service")
+        fingerprint = service.get("servicefp")
+        if fingerprint:  # raw responses of a service nmap could not name: often the camera's
+            hits += match_banner(decode_servicefp(fingerprint), catalog, f"{where} servicefp")
     for script in port.iter("script"):
         hits += _script_hits(script, catalog, where, number)
     return hits
