@@ -96,6 +96,13 @@ def test_missing_affiliation_columns_is_an_error(tmp_path: Path) -> None:
     path.write_text('"Authors","Title","Year","EID"\n"A B.","T","2020","2-s2.0-1"\n')
     with pytest.raises(InputError, match="without 'Affiliations'"):
         list(read_export(path, "scopus"))
+    # detected as Scopus from its other columns, so the error says what to re-export
+    path.write_text(
+        '"Authors","Title","Year","Source title","EID"\n"A B.","T","2020","J","2-s2.0-1"\n'
+    )
+    assert detect_format(path) == "scopus"
+    with pytest.raises(InputError, match="re-export from Scopus with 'Affiliations' ticked"):
+        list(read_export(path))
 
 
 @pytest.mark.shared

@@ -43,7 +43,8 @@ _LOOKAHEAD = 50
 
 
 def is_scopus_header(cells: list[str]) -> bool:
-    return "EID" in cells and any(c in cells for c in AFFILIATION_COLUMNS)
+    """A Scopus header; one without affiliation columns too, so reading can say what is missing."""
+    return "EID" in cells and any(c in cells for c in (*AFFILIATION_COLUMNS, "Source title"))
 
 
 def _check_header(path: Path) -> Any:
