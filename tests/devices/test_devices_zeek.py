@@ -103,3 +103,15 @@ def test_dhcp_host_name_and_conn_mac_fields(tmp_path: Path, catalog, oui) -> Non
     assert devices["10.2.0.6"].vendor == "Dahua" and devices["10.2.0.6"].macs == [
         "08:ED:ED:00:00:06"
     ]
+
+
+def test_software_log_server_banner(tmp_path: Path, catalog, oui) -> None:
+    (tmp_path / "software.log").write_text(
+        "#separator \\x09\n#path\tsoftware\n"
+        "#fields\tts\thost\thost_p\tsoftware_type\tname\tversion.major\tunparsed_version\n"
+        "1.0\t10.3.0.7\t80\tHTTP::SERVER\tApp-webs/\t-\tApp-webs/\n"
+        "1.0\t10.3.0.8\t80\tHTTP::SERVER\tnginx\t1\tnginx/1.24.0\n",
+        encoding="utf-8",
+    )
+    devices = _zeek(tmp_path, catalog, oui)
+    assert set(devices) == {"10.3.0.7"} and devices["10.3.0.7"].vendor == "Hikvision"

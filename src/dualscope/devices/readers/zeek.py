@@ -3,7 +3,8 @@
 - ``dns.log``: clients resolving vendor cloud names (label-boundary suffix match), with answers;
 - ``ssl.log``: TLS server names (SNI) of vendor clouds, certificate subjects;
 - ``http.log``: vendor cloud hosts, vendor URL paths (``/ISAPI/``, ``/RPC2_Login``) on servers;
-- ``dhcp.log``: MAC ↔ IP, so traffic and inventories correlate;
+- ``dhcp.log``: MAC ↔ IP, so traffic and inventories correlate (and device host names);
+- ``software.log``: server banners Zeek saw per host (``HTTP::SERVER App-webs/``);
 - ``conn.log``: bytes sent to the addresses those cloud names resolved to, and vendor ports.
 
 Destinations are reported as observed (address, port, the name that resolved to it): the tool
@@ -45,6 +46,8 @@ def _log_kind(fields: set[str], path_hint: str | None) -> str:
         return "http"
     if "server_name" in fields:
         return "ssl"
+    if "software_type" in fields:
+        return "software"
     return "other"
 
 
@@ -228,6 +231,8 @@ class ZeekAnalysis:
                 self._add_hit(resp, where, hit.evidence, hit)
         elif kind == "dhcp":
             self._dhcp(row, where)
+        elif kind == "software":
+            self._software(row, where)
         elif kind == "conn":
             self._conn(row, orig, resp, where)
 
@@ -251,6 +256,22 @@ class ZeekAnalysis:
                 found.vendor, found.brand, found.signal, "medium", evidence, found.model, found.weak
             )
             self._add_hit(ip, where, f"dhcp-name:{found.evidence}", located)
+
+    def _software(self, row: Row, where: str) -> None:
+        """software.log: server banners Zeek saw per host (e.g. HTTP::SERVER App-webs/)."""
+        host = _text(row, "host")
+        banner = _text(row, "unparsed_version") or _text(row, "name")
+        if not host or not banner:
+            return
+        found = match_names(banner, self.catalog) + match_models(banner, self.catalog)
+        if "SERVER" in _text(row, "software_type").upper():
+            found += match_field("server", banner, self.catalog)
+        for hit in found:
+            evidence = f"software.log {where}: {_text(row, 'software_type')} {hit.evidence}"
+            located = Hit(
+                hit.vendor, hit.brand, hit.signal, hit.confidence, evidence, hit.model, hit.weak
+            )
+            self._add_hit(host, where, f"software:{hit.evidence}", located)
 
     def _layer2(self, row: Row, ip: str, field_name: str, where: str) -> None:
         """conn.log's optional MAC fields: a watched OUI on a local (private) address."""
@@ -296,7 +317,7 @@ class ZeekAnalysis:
         return [o for o in self.devices.values() if o.hits]
 
 
-_ORDER = {"dhcp": 0, "dns": 1, "ssl": 2, "http": 3, "conn": 4, "other": 5}
+_ORDER = {"dhcp": 0, "dns": 1, "ssl": 2, "http": 3, "software": 4, "conn": 5, "other": 6}
 
 
 def read_zeek(
