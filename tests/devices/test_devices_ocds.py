@@ -106,3 +106,12 @@ def test_cut_off_package_is_one_skip_and_json_lines_keep_good_lines(
     log = ReadLog()
     assert set(_findings([mixed], catalog, log)) == {"ocds-test-0008"}
     assert log.skipped == {"invalid JSON": 1} and log.records["ocds"] == 2
+
+
+def test_tenderer_is_evidence_not_a_purchase(catalog) -> None:
+    p = Purchase("t", "x", tenderers=["Hikvision Italy S.r.l."], suppliers=["Axis AB"])
+    assert judge(p, catalog) is None
+    p.items.append("Telecamere Hikvision DS-2CD2143G2-I")
+    finding = judge(p, catalog)
+    assert finding is not None and finding.vendor == "Hikvision"
+    assert any(e.startswith("tenderer 'Hikvision Italy") for e in finding.evidence)

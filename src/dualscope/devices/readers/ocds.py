@@ -33,6 +33,7 @@ class Purchase:
     where: str
     buyer: str = ""
     suppliers: list[str] = field(default_factory=list)
+    tenderers: list[str] = field(default_factory=list)  # bidders: evidence, never a purchase
     items: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # titles and descriptions
     cpv: list[str] = field(default_factory=list)
@@ -122,11 +123,17 @@ def merge_release(purchase: Purchase, release: dict[str, Any]) -> None:
             purchase.buyer = name
         if "supplier" in roles and name and name not in purchase.suppliers:
             purchase.suppliers.append(name)
+        if "tenderer" in roles and name and name not in purchase.tenderers:
+            purchase.tenderers.append(name)
     buyer = _obj(release.get("buyer"), "buyer")
     purchase.buyer = (
         purchase.buyer or _str(buyer.get("name")) or parties.get(_str(buyer.get("id")), "")
     )
     tender = _obj(release.get("tender"), "tender")
+    for bidder in _list(tender.get("tenderers"), "tender.tenderers"):
+        name = _str(_obj(bidder, "tenderer").get("name"))
+        if name and name not in purchase.tenderers:
+            purchase.tenderers.append(name)
     stages = [("tender", tender)]
     for award in _list(release.get("awards"), "awards"):
         award = _obj(award, "awards[]")
@@ -180,6 +187,9 @@ def judge(purchase: Purchase, catalog: Catalog) -> ContractFinding | None:
             if not hit.weak:
                 strong.append(hit)
             evidence.append(f"item/description{via} {text[:80]!r}: {hit.evidence}")
+    for bidder in purchase.tenderers:
+        for hit in match_names(bidder, catalog, vendor_field=True):
+            evidence.append(f"tenderer {bidder!r} (a bid, not necessarily awarded): {hit.evidence}")
     dropped = [h for h in strong if _after_sale(h, purchase.date)]
     strong = [h for h in strong if h not in dropped]
     evidence += [
