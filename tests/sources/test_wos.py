@@ -259,3 +259,31 @@ def test_forced_format_on_another_file_is_a_clear_error(tmp_path: Path) -> None:
         list(read_export(path, "wos"))
     with pytest.raises(InputError, match="no Web of Science tab-delimited header"):
         list(read_export(path, "wos_tab"))
+
+
+def test_bracket_names_without_author_fields_and_unknown_names(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(
+        "PT J\nTI No AU or AF\n"
+        "C1 [Wang, Lei] Natl Univ Def Technol, Changsha 410073, Peoples R China.\n"
+        "   [Smith, John] Univ Oxford, Oxford OX1 3PJ, England.\n"
+        "UT WOS:000000000000201\nER\n"
+        "PT J\nAU Wang, L\nAF Wang, Lei\nTI A bracket name matching no author\n"
+        "C1 [Wang, Lei] Natl Univ Def Technol, Changsha 410073, Peoples R China.\n"
+        "   [Someone, Else] Univ Oxford, Oxford OX1 3PJ, England.\n"
+        "UT WOS:000000000000202\nER\nEF\n",
+        encoding="utf-8",
+    )
+    records, skipped = _read(path, "wos")
+    assert skipped == []
+    first = records["wos:000000000000201"]["authorships"]
+    assert [(a["author"]["display_name"], a["countries"]) for a in first] == [
+        ("Wang, Lei", ["CN"]),
+        ("Smith, John", ["GB"]),
+    ]
+    second = records["wos:000000000000202"]["authorships"]
+    assert [(a["author_position"], a["author"]["display_name"]) for a in second] == [
+        ("first", "Wang, Lei"),
+        ("unattributed", None),
+    ]
+    assert second[1]["countries"] == ["GB"]

@@ -236,6 +236,7 @@ def _authorships(fields: Fields) -> list[dict[str, Any]]:
     addresses: list[list[str]] = [[] for _ in names]
     unattributed: list[str] = []
     unbracketed: list[str] = []
+    from_brackets = not names  # no AU/AF at all: the brackets are the author list
     for entry in fields.get("C1", []):
         group, address = split_c1_entry(entry)
         if not address:
@@ -246,7 +247,7 @@ def _authorships(fields: Fields) -> list[dict[str, Any]]:
             position = index.find(name)
             if position is not None:
                 addresses[position].append(address)
-            elif not names:  # no AU/AF at all: the brackets are the author list
+            elif from_brackets:
                 names.append(name)
                 addresses.append([address])
                 index = AuthorIndex(names, names)
