@@ -144,3 +144,26 @@ def test_real_sample_splits_multiple_affiliations(shared_raw: Path) -> None:
     assert mok["author"]["display_name"] == "Mok T.S."
     assert len(mok["raw_affiliation_strings"]) == 2
     assert mok["countries"] == ["HK"]
+
+
+def test_authors_with_affiliations_edge_cases(tmp_path: Path) -> None:
+    header = '"Authors","Title","Year","Affiliations","Authors with affiliations","EID"\n'
+    rows = [
+        # the same author named again for a second affiliation
+        '"Smith J.; Wang L.","T1","2020","Univ A, Oxford, United Kingdom; Univ B, Beijing, China",'
+        '"Smith J., Univ A, Oxford, United Kingdom; Smith J., Univ B, Beijing, China; '
+        'Wang L., Univ B, Beijing, China","2-s2.0-1"\n',
+        # an entry before any known author name: kept, on an unattributed authorship
+        '"Smith J.","T2","2020","Univ C, Paris, France","Univ C, Paris, France; Smith J.",'
+        '"2-s2.0-2"\n',
+    ]
+    path = tmp_path / "scopus.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    records, skipped = _read(path)
+    assert skipped == []
+    one = _people(records["scopus:2-s2.0-1"])
+    assert one[0][:2] == ("Smith J.", ["GB", "CN"])
+    assert one[1][:2] == ("Wang L.", ["CN"])
+    two = records["scopus:2-s2.0-2"]["authorships"]
+    assert [a["author_position"] for a in two] == ["first", "unattributed"]
+    assert two[1]["countries"] == ["FR"]
