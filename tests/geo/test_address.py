@@ -145,3 +145,10 @@ def test_fast_on_uncached_strings() -> None:
     elapsed = time.perf_counter() - start
     assert codes == {"CN"}
     assert elapsed < 2.0, f"{elapsed:.2f}s for 20,000 distinct strings"
+
+
+def test_enormous_string_reads_only_its_tail() -> None:
+    text = "Lab X, " * 200_000 + "Changsha 410073, Peoples R China"
+    start = time.perf_counter()
+    assert country_from_text(text) == "CN"
+    assert time.perf_counter() - start < 0.5

@@ -66,6 +66,7 @@ _US_ZIP_TAIL = re.compile(
     r"\s*(?<!\d)\d{5}(?:-\d{4})?\s*(?:U\.?\s?S\.?\s?A?\.?|United States)?\s*$"
 )
 _MAX_SEGMENTS = 3
+_TAIL_CHARS = 1000
 _REGIONS_OF_CHINA = frozenset({"HK", "MO", "TW"})
 # Georgia the US state, named with one of its cities and no ZIP code: "Atlanta, Georgia".
 _US_GEORGIA_CITIES = frozenset({"atlanta", "athens", "savannah", "augusta", "macon", "marietta"})
@@ -92,7 +93,9 @@ def country_from_text(text: str | None) -> str | None:
     """
     if not text:
         return None
-    return _country_cached(text)
+    # The country is in the last segments; a bounded tail keeps the cache small and the
+    # work constant for enormous strings.
+    return _country_cached(text[-_TAIL_CHARS:])
 
 
 @lru_cache(maxsize=1 << 17)
