@@ -68,11 +68,13 @@ def build_store(
         con.execute("DELETE FROM screen_meta")
         names: set[str] = set()
         hostile_id = None
+        batch = _Batch()
         for i in range(works):
             work_id = f"W{1000 + i}"
             is_hostile = hostile and i == 0
             hostile_id = work_id if is_hostile else hostile_id
-            names |= _write_work(con, rng, work_id, i, is_hostile)
+            names |= _write_work(batch, rng, work_id, i, is_hostile)
+        batch.flush(con)
         summary = {  # the shape `dualscope screen` writes (screening/summary.py)
             "dualscope_version": "synthetic",
             "generated_at": "2026-01-02T03:04:05Z",
@@ -110,9 +112,21 @@ def build_store(
     return SyntheticInfo(works, tuple(sorted(names)), hostile_id)
 
 
-def _write_work(
-    con: duckdb.DuckDBPyConnection, rng: random.Random, work_id: str, i: int, hostile: bool
-) -> set[str]:
+class _Batch:
+    """Rows collected per INSERT statement, written with one ``executemany`` each."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[list[object]]] = {}
+
+    def execute(self, sql: str, params: list[object]) -> None:
+        self.rows.setdefault(sql, []).append(params)
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        for sql, rows in self.rows.items():
+            con.executemany(sql, rows)
+
+
+def _write_work(con: _Batch, rng: random.Random, work_id: str, i: int, hostile: bool) -> set[str]:
     entity = ENTITIES[0] if i % 3 else rng.choice(ENTITIES)
     partners = rng.sample(PARTNERS, k=1 + (i % 2))
     areas = rng.sample(AREAS, k=1 + i % 3)
