@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
@@ -38,8 +39,8 @@ from dualscope.matching.known import (
     near_miss_institutions,
 )
 from dualscope.matching.knownindex import KnownIndex
-from dualscope.matching.normalize import cjk_compact, fold, has_cjk, segments
-from dualscope.matching.segment import CONTINUATIONS, DIRECTIONS, Segment, split_segments
+from dualscope.matching.normalize import cjk_compact, fold, has_cjk, raw_segments, segments
+from dualscope.matching.segment import CONTINUATIONS, DIRECTIONS, Segment
 from dualscope.matching.types import Evidence, Match
 from dualscope.settings import Settings, get_settings
 from dualscope.watchlist.model import Watchlist
@@ -52,6 +53,7 @@ _NUMBERED = re.compile(
 )
 _CETC_ID = "china-electronics-technology-group-corporation"
 _HOSPITAL_ZH = "医院"
+_HAS_UPPER = re.compile(r"[A-Z]")
 _PLA_PREFIX_ENDS = ("解放军", "武警")
 _NOT_A_PLACE = frozenset({"china", "chinese", "pla", "prc"})
 # Places that may follow "of" without making a longer name ("Tianjin University of China").
@@ -60,6 +62,16 @@ CACHE_SIZE = 262_144
 MIN_CLOSEST = 0.3  # below this similarity a "closest name" is noise, not worth showing
 
 _Found = dict[str, tuple[float, list[Evidence], int]]  # entity id → (score, evidence, order)
+
+
+@dataclass(frozen=True, slots=True)
+class _Findings:
+    """What one segment holds, independent of the rest of the string (memoised)."""
+
+    part: Segment
+    hits: tuple[tuple[int, int, tuple[AliasEntry, ...]], ...]  # names that passed the guards
+    fuzzy: tuple[tuple[int, int, AliasEntry, str], ...]  # spelling-variant candidates
+    numbers: tuple[str, ...]  # CETC institute numbers
 
 
 class Matcher:
@@ -80,6 +92,7 @@ class Matcher:
         self.known = KnownIndex.build(rows, self.index)
         self.fuzzy = FuzzyIndex.build(self.index, self.known.vocabulary)
         self._match_cached = lru_cache(maxsize=cache_size)(self._match)
+        self._segment = lru_cache(maxsize=cache_size)(self._find_in_segment)
         self._closest_names: list[tuple[str, str, str]] | None = None
         self._places: dict[str, tuple[str, ...]] = {}
 
@@ -170,20 +183,61 @@ class Matcher:
             self._identifier(value, found)
         if text.strip():
             cjk = has_cjk(text)
-            parts = split_segments(text)
-            all_tokens = [t for part in parts for t in part.norm]
+            findings = [
+                f for raw in raw_segments(text) if (f := self._segment(raw.strip())) is not None
+            ]
+            all_tokens = [t for f in findings for t in f.part.norm]
             in_china = chinese_context(all_tokens, country, cjk)
+            abroad = foreign_context(all_tokens, country)
             if cjk:
                 self._chinese(text, found)
             pending: list[tuple[str, Evidence]] = []
-            for part in parts:
-                self._names(part, found, in_china, all_tokens, country, pending)
+            for finding in findings:
+                part = finding.part
+                for start, end, entries in finding.hits:
+                    self._accept(
+                        part, start, end, entries, found, in_china, all_tokens, pending, abroad
+                    )
+                if finding.fuzzy and (country is None or country == "CN"):
+                    self._fuzzy(part, finding.fuzzy, found, in_china)
+                for number in finding.numbers:
+                    evidence = rules.numbered_institute(part.raw, number, self._name(_CETC_ID))
+                    self._add(found, _CETC_ID, rules.SCORES["subunit"], evidence)
             for entity_id, evidence in pending:  # generic sub-unit names only support a parent
                 if entity_id in found:
                     self._add(found, entity_id, rules.SCORES["subunit"], evidence)
-            self._numbered_institutes(parts, found)
             self._acronyms(text, found, all_tokens, country, cjk)
         return self._results(found)
+
+    def _find_in_segment(self, raw: str) -> _Findings | None:
+        """Everything about one segment that does not depend on the rest of the string.
+
+        Memoised per distinct segment: cities, countries and department names repeat across
+        otherwise distinct affiliation strings.
+        """
+        if not raw:
+            return None
+        part = Segment.of(raw)
+        if not part.keys:
+            return None
+        numbers = self._numbers(part)
+        hits = list(self.index.names.scan(part.keys))
+        hospital = part.is_hospital()
+        if not hits:
+            fuzzy = () if hospital else tuple(self._fuzzy_candidates(part))
+            return _Findings(part, (), fuzzy, numbers)
+        known_spans = self.known.spans(part.keys) if self.known.names else []
+        kept = []
+        for start, end, entries in _maximal(hits):
+            owners = entity_ids_of(entries)
+            if hospital and not any("hosp" in e.key for e in entries):
+                continue
+            if self._continues(part, start, end, owners):
+                continue
+            if self.known.suppresses(known_spans, start, end, owners):
+                continue
+            kept.append((start, end, tuple(entries)))
+        return _Findings(part, tuple(kept), (), numbers)
 
     def _add(self, found: _Found, entity_id: str, score: float, evidence: Evidence) -> None:
         if entity_id not in self.index.entities:
@@ -265,32 +319,6 @@ class Matcher:
                 self._add(found, entry.entity_id, rules.SCORES["chinese_name"], evidence)
 
     # rules: exact alias, WoS abbreviation, generic name in context, sub-unit, fuzzy spelling
-    def _names(
-        self,
-        part: Segment,
-        found: _Found,
-        in_china: bool,
-        all_tokens: list[str],
-        country: str | None,
-        pending: list[tuple[str, Evidence]],
-    ) -> None:
-        hits = list(self.index.names.scan(part.keys))
-        if not hits:
-            if part.keys and not part.is_hospital():
-                self._fuzzy(part, found, in_china, country)
-            return
-        hospital = part.is_hospital()
-        abroad = foreign_context(all_tokens, country)
-        known_spans = self.known.spans(part.keys) if self.known.names else []
-        for start, end, entries in _maximal(hits):
-            if hospital and not any("hosp" in e.key for e in entries):
-                continue
-            if self._continues(part, start, end, entity_ids_of(entries)):
-                continue
-            if self.known.suppresses(known_spans, start, end, entity_ids_of(entries)):
-                continue
-            self._accept(part, start, end, entries, found, in_china, all_tokens, pending, abroad)
-
     def _continues(
         self, part: Segment, start: int, end: int, owners: frozenset[str] | set[str] = frozenset()
     ) -> bool:
@@ -318,7 +346,7 @@ class Matcher:
         part: Segment,
         start: int,
         end: int,
-        entries: list[AliasEntry],
+        entries: tuple[AliasEntry, ...],
         found: _Found,
         in_china: bool,
         all_tokens: list[str],
@@ -357,16 +385,23 @@ class Matcher:
                 score = rules.SCORES["wos_abbreviation"]
             self._add(found, entry.entity_id, score, evidence)
 
-    def _fuzzy(self, part: Segment, found: _Found, in_china: bool, country: str | None) -> None:
-        if country is not None and country != "CN":
-            return
+    def _fuzzy_candidates(self, part: Segment) -> Iterator[tuple[int, int, AliasEntry, str]]:
         for start, end, entry, pairs in self.fuzzy.candidates(part.keys):
-            if entry.generic and not in_china:
+            if self._continues(part, start, end, {entry.entity_id}):
                 continue
-            owners = {entry.entity_id}
-            if self._continues(part, start, end, owners) or self.known.covers(
-                part.keys, start, end
-            ):
+            if self.known.covers(part.keys, start, end):
+                continue
+            yield start, end, entry, pairs
+
+    def _fuzzy(
+        self,
+        part: Segment,
+        candidates: tuple[tuple[int, int, AliasEntry, str], ...],
+        found: _Found,
+        in_china: bool,
+    ) -> None:
+        for start, end, entry, pairs in candidates:
+            if entry.generic and not in_china:
                 continue
             evidence = rules.fuzzy_spelling(
                 part.raw_text(start, end), entry, self._name(entry.entity_id), pairs
@@ -374,17 +409,11 @@ class Matcher:
             self._add(found, entry.entity_id, rules.SCORES["fuzzy_spelling"], evidence)
 
     # rule: numbered institutes (CETC)
-    def _numbered_institutes(self, parts: list[Segment], found: _Found) -> None:
-        if _CETC_ID not in self.index.entities:
-            return
-        for part in parts:
-            joined = " ".join(part.norm)
-            if "institute" not in joined:
-                continue
-            for hit in _NUMBERED.finditer(joined):
-                number = hit.group(1) or hit.group(2)
-                evidence = rules.numbered_institute(part.raw, number, self._name(_CETC_ID))
-                self._add(found, _CETC_ID, rules.SCORES["subunit"], evidence)
+    def _numbers(self, part: Segment) -> tuple[str, ...]:
+        if _CETC_ID not in self.index.entities or "institute" not in part.norm:
+            return ()
+        joined = " ".join(part.norm)
+        return tuple(hit.group(1) or hit.group(2) for hit in _NUMBERED.finditer(joined))
 
     # rule: acronyms in Chinese context
     def _acronyms(
@@ -395,7 +424,7 @@ class Matcher:
         country: str | None,
         cjk: bool,
     ) -> None:
-        if not any(c.isupper() for c in text) or not any(c.islower() for c in text):
+        if text.islower() or text.isupper() or not _HAS_UPPER.search(text):
             return  # no capitals, or all capitals: acronyms cannot be told from words
         tokens = set(all_tokens)
         for hit in _UPPER_WORD.finditer(text):

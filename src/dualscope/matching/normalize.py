@@ -25,9 +25,13 @@ _SEGMENT_SPLIT = re.compile(r"[,;，；、|]+")
 # "HarbinEngineering", "andAstronautics", "ofTianjin": a lower-case run glued to a capitalised word.
 _GLUED = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
 
-_PUNCT = {ord(c): " " for c in '!"#$%()*+,./:;<=>?@[\\]^_`{|}~-–—‐‑‒―·•()[]{}“”"«»\t\n\r'}
-_PUNCT.update({ord("&"): " and ", ord("'"): "", ord("’"): "", ord("‘"): "", ord("´"): ""})
-_PUNCT.update({ord("（"): " ", ord("）"): " ", ord("，"): " ", ord("。"): " "})
+# ASCII punctuation → space, everything else ASCII kept: a complete 1:1 ASCII table lets
+# ``str.translate`` take CPython's fast path. ``&`` and apostrophes are handled before it.
+_ASCII_PUNCT = '!"#$%()*+,./:;<=>?@[\\]^_`{|}~-\t\n\r'
+_PUNCT_ASCII = {i: (" " if chr(i) in _ASCII_PUNCT else chr(i)) for i in range(128)}
+# Non-ASCII punctuation left after NFKD (curly quotes, dashes, bullets, CJK punctuation).
+_PUNCT_UNICODE = {ord(c): " " for c in "–—‐‑‒―·•“”«»（）。、，；"}
+_PUNCT_UNICODE.update({ord("’"): "", ord("‘"): "", ord("´"): ""})
 
 # Multi-word spellings that must become one token before tokenising (applied to " text ").
 _PHRASES: tuple[tuple[str, str], ...] = (
@@ -100,7 +104,13 @@ def fold(text: str) -> str:
 def _fold_plain(text: str) -> str:
     if not text.islower():
         text = _GLUED.sub(" ", text)
-    text = f" {text.translate(_PUNCT).lower()} "
+    if "&" in text:
+        text = text.replace("&", " and ")
+    if "'" in text:
+        text = text.replace("'", "")
+    if not text.isascii():
+        text = text.translate(_PUNCT_UNICODE)
+    text = f" {text.translate(_PUNCT_ASCII).lower()} "
     if "  " in text:
         text = " ".join(text.split())
         text = f" {text} "
@@ -110,27 +120,8 @@ def _fold_plain(text: str) -> str:
     return text.strip()
 
 
-# Segment separators become a private-use character that survives :func:`fold`.
-_MARK = "\ue000"
-_SEPARATORS = {ord(c): f" {_MARK} " for c in ",;，；、|"}
-_SEGMENT_MARK = re.compile(f"(?:^|\\s)(?:{_MARK}\\s*)+")
-
-
-def fold_segments(text: str) -> list[list[str]]:
-    """Normalised tokens of each segment, folding the whole string once (the hot path).
-
-    The list is aligned with ``_SEGMENT_SPLIT.split(text)``: one entry per part, empty parts
-    included.
-    """
-    marked = _deaccent(text).translate(_SEPARATORS)
-    return [
-        [_TOKEN_FIXES.get(t, t) for t in part.split()]
-        for part in _SEGMENT_MARK.split(f" {_fold_plain(marked)} ")
-    ]
-
-
 def raw_segments(text: str) -> list[str]:
-    """The raw parts of ``text`` between separators (aligned with :func:`fold_segments`)."""
+    """The raw parts of ``text`` between separators, empty ones included."""
     return _SEGMENT_SPLIT.split(text)
 
 

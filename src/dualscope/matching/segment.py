@@ -5,13 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dualscope.matching.normalize import (
-    canon_tokens,
-    fold_segments,
-    norm_tokens,
-    raw_segments,
-    segments,
-)
+from dualscope.matching.normalize import canon_tokens, norm_tokens
 
 _WORD = re.compile(r"\S+")
 
@@ -93,16 +87,3 @@ class Segment:
         begin = next(i for i, e in enumerate(self._word_ends) if e > first)
         stop = next(i for i, e in enumerate(self._word_ends) if e >= last)
         return " ".join(words[begin : stop + 1]).strip(" .()[]")
-
-
-def split_segments(text: str) -> list[Segment]:
-    """The organisation-level segments of ``text`` (folding the whole string once)."""
-    folded = fold_segments(text)
-    raws = raw_segments(text)
-    if len(folded) != len(raws):  # cannot happen with the shared separator set; stay safe
-        return [Segment.of(raw) for raw in segments(text)]
-    return [
-        Segment.from_tokens(raw.strip(), norm)
-        for raw, norm in zip(raws, folded, strict=True)
-        if norm
-    ]
