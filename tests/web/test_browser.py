@@ -15,8 +15,6 @@ import pytest
 from dualscope.report.html import write_report
 from dualscope.report.synthetic import HOSTILE_TITLE
 
-pytestmark = pytest.mark.browser
-
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
@@ -29,13 +27,32 @@ ARGS = [
 ]
 
 
+def browser_gate(path: Path, ci: bool) -> tuple[str, str] | None:
+    """None when the browser is there; else ("fail" under CI | "skip", the reason)."""
+    if path.exists():
+        return None
+    reason = f"{path} is missing: install Debian's chromium (apt-get install chromium)"
+    if ci:
+        return "fail", f"browser tests cannot run under CI: {reason}"
+    return "skip", reason
+
+
+def test_browser_gate() -> None:
+    missing = Path("/nonexistent/chromium")
+    assert browser_gate(missing, ci=True) == (
+        "fail",
+        f"browser tests cannot run under CI: {missing} is missing: install Debian's chromium "
+        "(apt-get install chromium)",
+    )
+    assert browser_gate(missing, ci=False)[0] == "skip"
+    assert browser_gate(Path(__file__), ci=True) is None
+
+
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run under CI: {reason}")
-        pytest.skip(reason)
+    gate = browser_gate(CHROMIUM, ci=os.environ.get("CI") == "true")
+    if gate is not None:
+        (pytest.fail if gate[0] == "fail" else pytest.skip)(gate[1])
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -58,6 +75,7 @@ def page(browser):
     context.close()
 
 
+@pytest.mark.browser
 def test_dashboard_search_and_open_work(page, live) -> None:
     page.goto(live + "/")
     assert page.locator("h1").inner_text() == "Screening result"
@@ -77,6 +95,7 @@ def test_dashboard_search_and_open_work(page, live) -> None:
     assert page.problems == []  # no CSP violation, script error or dialog
 
 
+@pytest.mark.browser
 def test_works_table_filters_sorts_and_pages(page, live) -> None:
     page.goto(live + "/works?per_page=10")
     assert page.locator("#t-works tbody tr").count() == 10
@@ -91,6 +110,7 @@ def test_works_table_filters_sorts_and_pages(page, live) -> None:
     assert page.problems == []
 
 
+@pytest.mark.browser
 def test_hostile_title_is_text_in_the_app(page, live, web_store) -> None:
     page.goto(f"{live}/works/{web_store[1].hostile_work_id}")
     assert page.locator("article.work h3").inner_text() == HOSTILE_TITLE
@@ -98,6 +118,7 @@ def test_hostile_title_is_text_in_the_app(page, live, web_store) -> None:
     assert page.problems == []
 
 
+@pytest.mark.browser
 def test_report_offline_with_charts_and_hostile_title(page, web_store, tmp_path) -> None:
     con = duckdb.connect(str(web_store[0]), read_only=True)
     try:
