@@ -105,20 +105,18 @@ def _country_cached(text: str) -> str | None:
             if needle in text:
                 return code
     segments = _segments(text)
-    found: str | None = None
     for rank, segment in enumerate(segments[:_MAX_SEGMENTS]):
-        hit = _segment_country(segment, last=rank == 0)
-        if hit is _UNSURE:
+        found = _segment_country(segment, last=rank == 0)
+        if found is None:
+            continue
+        if found == _UNSURE:
             return None
-        if hit is not None:
-            found = hit
-            if found == "CN":
-                region = _region_before(segments[rank + 1 : rank + 1 + _MAX_SEGMENTS])
-                if region is not None:
-                    return region
-            if found == "GE" and _georgia_is_us(segments[rank + 1 :]):
-                return "US"
-            return found
+        earlier = segments[rank + 1 : rank + 1 + _MAX_SEGMENTS]
+        if found == "CN":
+            return _region_before(earlier) or "CN"
+        if found == "GE" and _georgia_is_us(earlier):
+            return "US"
+        return found
     return None
 
 
