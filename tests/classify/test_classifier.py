@@ -106,6 +106,10 @@ def test_trap_topic_vetoes_a_single_phrase(clf: Classifier) -> None:
             "keystroke-biometrics",
         ),
         ("GPS collars reveal red deer migration", "Wildlife tracked by GPS.", "gnss-navigation"),
+        ("Drone detection of invasive plants in wetlands", "Reeds mapped.", "uav-navigation"),
+        ("Quantum communication complexity", "Lower bounds.", "quantum-communication"),
+        ("Face recognition memory in older adults", "Participants saw faces.", "face-recognition"),
+        ("Misclassified ethnicity in hospital records", "Cohort.", "ethnicity-recognition"),
     ],
 )
 def test_traps_do_not_label(clf: Classifier, title: str, abstract: str, area: str) -> None:
