@@ -83,7 +83,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "petr": ("petroleum", "petr"),
     "opt": ("optics", "optical", "opt"),
     "nucl": ("nuclear", "nucl"),
-    "ship": ("shipbuilding", "shipbldg"),
+    "shipbldg": ("shipbuilding", "shipbldg"),
     "southwest": ("southwest", "sw"),
     "northwest": ("northwest", "nw"),
     "northeast": ("northeast", "ne"),
@@ -102,11 +102,15 @@ CANONICAL: dict[str, str] = {
     spelling: key for key, spellings in _GROUPS.items() for spelling in spellings
 }
 
-# Abbreviations WoS writes, with the full word to show in explanations.
+# Abbreviations WoS writes, with the full word to show in explanations: the canonical key where
+# it is an abbreviation ("univ", "natl", "technol"), and short forms of full-word keys ("cent",
+# "s", "sw").
 WOS_ABBREVIATIONS: dict[str, str] = {
-    spellings[-1]: spellings[0]
-    for spellings in _GROUPS.values()
-    if len(spellings) > 1 and len(spellings[-1]) < len(spellings[0])
+    spelling: spellings[0]
+    for key, spellings in _GROUPS.items()
+    for spelling in spellings[1:]
+    if (spelling == key or (key == spellings[0] and len(spelling) < len(key)))
+    and spelling not in {"people", "post", "norm"}  # variants, not abbreviations
 }
 
 # Words that never decide which organisation a name means; dropped from canonical keys so that
