@@ -73,7 +73,7 @@ def _tsv_rows(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str, Ro
             if key == "separator":
                 sep = _unescape(value.strip()) or "\t"
             elif key == "set_separator":
-                set_sep = value
+                set_sep = value or ","
             elif key == "unset_field":
                 unset = value
             elif key == "empty_field":
