@@ -16,8 +16,7 @@ from __future__ import annotations
 _GROUPS: dict[str, tuple[str, ...]] = {
     "univ": ("university", "universities", "univ", "uni", "universitat", "universite"),
     "natl": ("national", "natl"),
-    "technol": ("technology", "technologies", "technological", "technol"),
-    "tech": ("technical", "tech"),
+    "technol": ("technology", "technologies", "technological", "technol", "tech"),
     "engn": ("engineering", "engn", "engineer", "engineers", "eng"),
     "aeronaut": ("aeronautics", "aeronautical", "aeronaut"),
     "astronaut": ("astronautics", "astronautical", "astronaut"),

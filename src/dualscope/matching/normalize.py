@@ -152,6 +152,18 @@ def segments(text: str) -> list[str]:
     return [part.strip() for part in _SEGMENT_SPLIT.split(text) if part.strip()]
 
 
+# Traditional characters common in institution names → simplified, so 清華大學 meets 清华大学.
+_TRADITIONAL = str.maketrans(
+    "華學國軍實電機業體醫東會門藝農術師範陸運鐵灣龍廣濟蘇開漢遼陽濱爾傳資訊網絡與創產廠務"
+    "經濟貿財錢銀設計測繪圖書館長黨員聯屬專導彈飛風氣發動車輛艦隊衛護訓練檢驗質學院係類"
+    "現區縣鎮島嶼歷應際協會屆總隊裝備後勤戰略參謀處",
+    "华学国军实电机业体医东会门艺农术师范陆运铁湾龙广济苏开汉辽阳滨尔传资讯网络与创产厂务"
+    "经济贸财钱银设计测绘图书馆长党员联属专导弹飞风气发动车辆舰队卫护训练检验质学院系类"
+    "现区县镇岛屿历应际协会届总队装备后勤战略参谋处",
+)
+
+
 def cjk_compact(text: str) -> str:
-    """Chinese text without spaces and punctuation, for substring matching on Chinese script."""
-    return "".join(c for c in text if c.isalnum())
+    """Chinese text without spaces and punctuation (traditional characters simplified), for
+    substring matching on Chinese script."""
+    return "".join(c for c in text if c.isalnum()).translate(_TRADITIONAL)
