@@ -125,7 +125,7 @@ def compile_phrase(phrase: str) -> Phrase:
             out.append(word)
     body = "".join(out)
     flags = 0 if case_sensitive else re.IGNORECASE
-    regex = _BEFORE + body + ("" if prefix else _AFTER)
+    regex = _BEFORE + body + (r"[A-Za-z]*" if prefix else _AFTER)  # a prefix shows its word
     return Phrase(text=text, pattern=re.compile(regex, flags), anchor=_anchor(words))
 
 
