@@ -136,7 +136,8 @@ class Catalog:
     def index_names(self) -> None:
         """Build :attr:`name_pattern` and the phrase indexes from :attr:`names`."""
         self.names_by_phrase, self.names_by_compact = {}, {}
-        for key in self.names:
+        order = {"name": 0, "brand": 1, "oem": 2, "legal name": 3, "misspelling": 4}
+        for key in sorted(self.names, key=lambda k: order.get(k.kind, 9)):
             self.names_by_phrase.setdefault(key.phrase, []).append(key)
             self.names_by_compact.setdefault(key.phrase.replace(" ", ""), []).append(key)
         self.fuzzy_targets = [

@@ -141,7 +141,11 @@ def build_device(members: list[Observation], catalog: Catalog) -> Device | None:
         or [members[0].where]
     )[0]
     models = _uniq([o.model for o in members if o.source == "inventory"] + [h.model for h in hits])
-    evidence = _uniq(f"{o.source} {o.where}: {h.evidence}" for o in members for h in o.hits)
+    evidence = _uniq(
+        f"{o.source} {o.where}: {h.evidence}" if o.where else f"{o.source}: {h.evidence}"
+        for o in members
+        for h in o.hits
+    )
     contacts = _uniq(c for o in members for c in o.cloud_contacts)
     notes = _uniq(n for o in members for n in o.notes)
     regulatory = catalog.regulatory(vendor)

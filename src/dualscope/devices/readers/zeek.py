@@ -188,14 +188,21 @@ class ZeekAnalysis:
     seen: set[tuple[str, str]] = field(default_factory=set)
 
     def _device(self, ip: str, where: str) -> Observation:
+        """The observation of ``ip`` across all logs (each hit names its own log and line)."""
         if ip not in self.devices:
-            self.devices[ip] = Observation(source="zeek", where=where, ip=ip)
+            self.devices[ip] = Observation(source="zeek", where="", ip=ip)
         return self.devices[ip]
 
     def _add_hit(self, ip: str, where: str, key: str, hit: Hit) -> None:
-        if (ip, key) not in self.seen:
-            self.seen.add((ip, key))
-            self._device(ip, where).hits.append(hit)
+        if (ip, key) in self.seen:
+            return
+        self.seen.add((ip, key))
+        if where not in hit.evidence:
+            hit = Hit(
+                hit.vendor, hit.brand, hit.signal, hit.confidence, f"{hit.evidence} [{where}]",
+                hit.model, hit.weak, hit.owned_until,
+            )  # fmt: skip
+        self._device(ip, where).hits.append(hit)
 
     def _cloud(self, client: str, name: str, where: str, how: str, answers: list[str]) -> None:
         found = cloud_domain(name, self.catalog)
