@@ -88,6 +88,9 @@ def serve(
     db: Path = db_option(),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (default localhost)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
+    pseudonymise: bool = typer.Option(
+        False, "--pseudonymise", help="Show researchers only as stable codes (R-…)."
+    ),
 ) -> None:
     """Serve the local web app (dashboard, works, search, JSON API) on the store, read-only.
 
@@ -104,7 +107,16 @@ def serve(
     settings = get_settings()
     token = settings.web_token
     require_token_for(host, token)
-    app = create_app(db, token=token, settings=settings)
+    if pseudonymise:  # the salt lives in the store: create it now, the app opens it read-only
+        from dualscope.report.pseudonym import store_salt
+        from dualscope.report.store import open_result_store
+
+        con = open_result_store(db, read_only=False)
+        try:
+            store_salt(con)
+        finally:
+            con.close()
+    app = create_app(db, token=token, settings=settings, pseudonymise=pseudonymise)
     err_console.print(f"serving {db} on http://{host}:{port}/ (read-only; Ctrl-C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -89,7 +89,8 @@ class WorksOut(BaseModel):
     works: list[WorkOut]
 
 
-def work_out(row: dict[str, Any]) -> WorkOut:
+def work_out(row: dict[str, Any], ctx: WebContext) -> WorkOut:
+    row = ctx.private(row)
     return WorkOut(
         work_id=row["work_id"],
         doi=row["doi"],
@@ -151,7 +152,7 @@ def check_name(name: str, ctx: WebContext, cur: duckdb.DuckDBPyConnection) -> Ch
         matches=[match_out(m, ctx) for m in matches],
         closest=closest,
         copublications_total=total,
-        copublications=[work_out(w) for w in works],
+        copublications=[work_out(w, ctx) for w in works],
         partner_institutions=[InstitutionOut(**p) for p in partners],
     )
 
@@ -172,6 +173,7 @@ def api_check(
 
 @router.get("/works", response_model=WorksOut, summary="Flagged works, filtered and paged")
 def api_works(
+    ctx: Annotated[WebContext, Depends(context)],
     cur: Annotated[duckdb.DuckDBPyConnection, Depends(cursor)],
     country: Annotated[str | None, Query(pattern=COUNTRY, description="ISO alpha-2")] = None,
     entity: Annotated[str | None, Query(pattern=ENTITY_ID, description="watchlist id")] = None,
@@ -197,4 +199,6 @@ def api_works(
         q=q,
     )
     total, rows = queries.search_works(cur, flt, page=page, per_page=per_page, sort=sort)
-    return WorksOut(total=total, page=page, per_page=per_page, works=[work_out(r) for r in rows])
+    return WorksOut(
+        total=total, page=page, per_page=per_page, works=[work_out(r, ctx) for r in rows]
+    )

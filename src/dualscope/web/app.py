@@ -51,14 +51,24 @@ def create_app(
     matcher: MatcherLike | None = None,
     facts: WatchlistFacts | None = None,
     settings: Settings | None = None,
+    pseudonymise: bool = False,
 ) -> FastAPI:
     """The web app on the store ``db_path``, opened read-only.
 
     ``token``: required on every request when set (``serve`` sets it from ``DUALSCOPE_TOKEN``);
     without it the app answers only to localhost ``Host`` headers. ``matcher``/``facts``: inject a
     matcher or watchlist facts (tests); by default the bundled watchlist is loaded.
+    ``pseudonymise``: researchers appear only as their stable codes (the store's salt must exist:
+    ``dualscope serve --pseudonymise`` creates it before opening the store read-only).
     """
-    ctx = open_context(db_path, token=token, matcher=matcher, facts=facts, settings=settings)
+    ctx = open_context(
+        db_path,
+        token=token,
+        matcher=matcher,
+        facts=facts,
+        settings=settings,
+        pseudonymise=pseudonymise,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

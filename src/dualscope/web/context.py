@@ -12,13 +12,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
 from fastapi import HTTPException, Request
 
 from dualscope.matching.types import Match
 from dualscope.report.data import ReportData, load_report
+from dualscope.report.pseudonym import Pseudonymiser, for_store, pseudonymise_record
 from dualscope.report.store import open_result_store
 from dualscope.report.watchlist_facts import WatchlistFacts, watchlist_facts
 from dualscope.settings import Settings
@@ -39,6 +40,7 @@ class WebContext:
     token: str | None
     facts: WatchlistFacts
     settings: Settings | None = None
+    pseudo: Pseudonymiser | None = None  # set: researchers appear as stable codes only
     _matcher: MatcherLike | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,9 +49,17 @@ class WebContext:
         """Figures and chart data of the whole result (no per-work list)."""
         cur = self.con.cursor()
         try:
-            return load_report(cur, max_works=0, facts=self.facts)
+            return load_report(
+                cur, max_works=0, facts=self.facts, pseudonymise=self.pseudo is not None
+            )
         finally:
             cur.close()
+
+    def private(self, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` with researcher names replaced by codes when the app pseudonymises."""
+        if self.pseudo is not None:
+            pseudonymise_record(row, self.pseudo)
+        return row
 
     def matcher(self) -> MatcherLike:
         """The affiliation matcher, built on first use (503 if it cannot be loaded)."""
@@ -73,14 +83,21 @@ def open_context(
     matcher: MatcherLike | None = None,
     facts: WatchlistFacts | None = None,
     settings: Settings | None = None,
+    pseudonymise: bool = False,
 ) -> WebContext:
     con = open_result_store(Path(db_path), read_only=True)
+    try:
+        pseudo = for_store(con) if pseudonymise else None
+    except BaseException:
+        con.close()
+        raise
     return WebContext(
         db_path=Path(db_path),
         con=con,
         token=token,
         facts=facts if facts is not None else watchlist_facts(settings),
         settings=settings,
+        pseudo=pseudo,
         _matcher=matcher,
     )
 

@@ -137,12 +137,16 @@ def works_page(
 
 @router.get("/works/{work_id}", response_class=HTMLResponse)
 def work_page(
-    cur: Cur, work_id: Annotated[str, Path(min_length=1, max_length=200)]
+    ctx: Ctx, cur: Cur, work_id: Annotated[str, Path(min_length=1, max_length=200)]
 ) -> HTMLResponse:
     row = queries.get_work(cur, work_id)
     if row is None:
         raise HTTPException(404, f"no flagged work {work_id!r} in this store")
-    view = work_view(row, queries.work_matches(cur, work_id), queries.work_partners(cur, work_id))
+    view = work_view(
+        ctx.private(row),
+        [ctx.private(m) for m in queries.work_matches(cur, work_id)],
+        [ctx.private(p) for p in queries.work_partners(cur, work_id)],
+    )
     return render("work.html.j2", work=view)
 
 
