@@ -13,164 +13,29 @@ never assumes where a server is.
 
 from __future__ import annotations
 
-import ipaddress
-import json
-import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dualscope.devices.catalog import Catalog
-from dualscope.devices.detect import iter_lines
 from dualscope.devices.evidence import Hit, Observation
 from dualscope.devices.fingerprints import cloud_domain, match_field, port_hit
 from dualscope.devices.names import match_models, match_names
 from dualscope.devices.oui import OuiIndex
+from dualscope.devices.readers.zeek_format import (
+    Row,
+    field_answers,
+    field_count,
+    field_text,
+    is_group,
+    is_ip,
+    is_private,
+    json_rows,
+    tsv_rows,
+)
 from dualscope.devices.stats import ReadLog
 
-Row = dict[str, object]
 _CLIENT_NOTE = "a phone or PC running the vendor's app, or a DNS forwarder, would show the same"
-
-
-def _log_kind(fields: set[str], path_hint: str | None) -> str:
-    if path_hint:
-        return path_hint
-    if "query" in fields:
-        return "dns"
-    if "conn_state" in fields or "orig_bytes" in fields:
-        return "conn"
-    if "mac" in fields and ({"assigned_addr", "assigned_ip", "client_addr"} & fields):
-        return "dhcp"
-    if "uri" in fields:
-        return "http"
-    if "server_name" in fields:
-        return "ssl"
-    if "software_type" in fields:
-        return "software"
-    return "other"
-
-
-_HEX_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
-
-
-def _unescape(value: str) -> str:
-    """Zeek writes the separator as ``\\x09``; other text is taken literally."""
-    return _HEX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
-
-
-def _tsv_rows(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str, Row]]:
-    sep, set_sep, unset, empty = "\t", ",", "-", "(empty)"
-    fields: list[str] | None = None
-    kind = "other"
-    hint: str | None = None
-    for lineno, raw in iter_lines(path, log, fmt):
-        line = raw.rstrip("\r\n")
-        if not line:
-            continue
-        if line.startswith("#"):
-            key, _, value = line[1:].partition(" " if line.startswith("#separator") else sep)
-            if key == "separator":
-                sep = _unescape(value.strip()) or "\t"
-            elif key == "set_separator":
-                set_sep = value or ","
-            elif key == "unset_field":
-                unset = value
-            elif key == "empty_field":
-                empty = value
-            elif key == "path":
-                hint = value.strip() or None
-            elif key == "fields":
-                fields = value.split(sep)
-                kind = _log_kind(set(fields), hint)
-            continue
-        if fields is None:
-            log.skip(path, "Zeek data line before the #fields header", line=lineno)
-            continue
-        values = line.split(sep)
-        if len(values) != len(fields):
-            log.skip(path, "wrong number of fields", line=lineno,
-                     detail=f"{len(values)} values for {len(fields)} fields")  # fmt: skip
-            continue
-        row: Row = {}
-        for name, value in zip(fields, values, strict=True):
-            if value == unset:
-                continue
-            row[name] = "" if value == empty else value
-        for name in ("answers", "TTLs"):
-            if isinstance(row.get(name), str):
-                row[name] = [v for v in str(row[name]).split(set_sep) if v]
-        yield lineno, kind, row
-
-
-def _json_rows(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str, Row]]:
-    kind: str | None = None
-    for lineno, raw in iter_lines(path, log, fmt):
-        line = raw.strip()
-        if not line:
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            log.skip(path, "invalid JSON", line=lineno, detail=str(exc)[:120])
-            continue
-        if not isinstance(row, dict):
-            log.skip(path, "not a JSON object", line=lineno, detail=type(row).__name__)
-            continue
-        if kind is None:
-            kind = _log_kind(set(row), None)
-        yield lineno, kind, row
-
-
-def _text(row: Row, name: str) -> str:
-    value = row.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str | int | float):
-        raise ValueError(f"field {name!r} should be text, not {type(value).__name__}")
-    return str(value)
-
-
-def _count(row: Row, name: str) -> int:
-    value = row.get(name)
-    if value is None or value == "":
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int | str | float):
-        raise ValueError(f"field {name!r} should be a count, not {type(value).__name__}")
-    return int(float(value)) if isinstance(value, str | float) else value
-
-
-def _answers(row: Row) -> list[str]:
-    value = row.get("answers") or []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise ValueError("field 'answers' should be a list")
-    return [str(v) for v in value]
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_private(text: str) -> bool:
-    try:
-        addr = ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return addr.is_private or addr.is_link_local
-
-
-def _is_group(text: str) -> bool:
-    try:
-        addr = ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return addr.is_multicast or text.endswith(".255")
 
 
 @dataclass
@@ -214,7 +79,7 @@ class ZeekAnalysis:
                   f"{_CLIENT_NOTE}")  # fmt: skip
         self._add_hit(client, where, f"cloud:{name}", hit)
         obs = self._device(client, where)
-        ips = [a for a in answers if _is_ip(a)]
+        ips = [a for a in answers if is_ip(a)]
         contact = f"{name} → {','.join(ips)}" if ips else name
         if contact not in obs.cloud_contacts:
             obs.cloud_contacts.append(contact)
@@ -223,18 +88,18 @@ class ZeekAnalysis:
 
     def feed(self, kind: str, row: Row, where: str) -> None:
         """Use one record of a log of ``kind``; raises ValueError for a wrong-typed field."""
-        orig, resp = _text(row, "id.orig_h"), _text(row, "id.resp_h")
+        orig, resp = field_text(row, "id.orig_h"), field_text(row, "id.resp_h")
         if kind == "dns":
-            self._cloud(orig, _text(row, "query"), where, "DNS query", _answers(row))
+            self._cloud(orig, field_text(row, "query"), where, "DNS query", field_answers(row))
         elif kind == "ssl":
-            self._cloud(orig, _text(row, "server_name"), where, "TLS server name", [resp])
-            for hit in match_field("x509", _text(row, "subject"), self.catalog, "TLS subject"):
+            self._cloud(orig, field_text(row, "server_name"), where, "TLS server name", [resp])
+            for hit in match_field("x509", field_text(row, "subject"), self.catalog, "TLS subject"):
                 self._add_hit(resp, where, hit.evidence, hit)
         elif kind == "http":
-            self._cloud(orig, _text(row, "host"), where, "HTTP host", [resp])
-            for hit in match_field("path", _text(row, "uri"), self.catalog, f"HTTP {where}"):
+            self._cloud(orig, field_text(row, "host"), where, "HTTP host", [resp])
+            for hit in match_field("path", field_text(row, "uri"), self.catalog, f"HTTP {where}"):
                 self._add_hit(resp, where, f"path:{hit.evidence[:60]}", hit)
-            for hit in match_field("server", _text(row, "server"), self.catalog, where):
+            for hit in match_field("server", field_text(row, "server"), self.catalog, where):
                 self._add_hit(resp, where, hit.evidence, hit)
         elif kind == "dhcp":
             self._dhcp(row, where)
@@ -244,14 +109,18 @@ class ZeekAnalysis:
             self._conn(row, orig, resp, where)
 
     def _dhcp(self, row: Row, where: str) -> None:
-        ip = _text(row, "assigned_addr") or _text(row, "assigned_ip") or _text(row, "client_addr")
-        mac_text = _text(row, "mac")
+        ip = (
+            field_text(row, "assigned_addr")
+            or field_text(row, "assigned_ip")
+            or field_text(row, "client_addr")
+        )
+        mac_text = field_text(row, "mac")
         if not ip or not mac_text:
             return
         mac, hit, note = self.oui.hit(mac_text)
         obs = self._device(ip, where)
         obs.mac = obs.mac or mac
-        host = _text(row, "host_name")
+        host = field_text(row, "host_name")
         obs.hostname = obs.hostname or host or None
         if hit:
             self._add_hit(ip, where, f"oui:{mac}", hit)
@@ -266,15 +135,15 @@ class ZeekAnalysis:
 
     def _software(self, row: Row, where: str) -> None:
         """software.log: server banners Zeek saw per host (e.g. HTTP::SERVER App-webs/)."""
-        host = _text(row, "host")
-        banner = _text(row, "unparsed_version") or _text(row, "name")
+        host = field_text(row, "host")
+        banner = field_text(row, "unparsed_version") or field_text(row, "name")
         if not host or not banner:
             return
         found = match_names(banner, self.catalog) + match_models(banner, self.catalog)
-        if "SERVER" in _text(row, "software_type").upper():
+        if "SERVER" in field_text(row, "software_type").upper():
             found += match_field("server", banner, self.catalog)
         for hit in found:
-            evidence = f"software.log {where}: {_text(row, 'software_type')} {hit.evidence}"
+            evidence = f"software.log {where}: {field_text(row, 'software_type')} {hit.evidence}"
             located = Hit(
                 hit.vendor, hit.brand, hit.signal, hit.confidence, evidence, hit.model, hit.weak
             )
@@ -282,8 +151,8 @@ class ZeekAnalysis:
 
     def _layer2(self, row: Row, ip: str, field_name: str, where: str) -> None:
         """conn.log's optional MAC fields: a watched OUI on a local (private) address."""
-        mac_text = _text(row, field_name)
-        if not mac_text or not _is_private(ip):
+        mac_text = field_text(row, field_name)
+        if not mac_text or not is_private(ip):
             return  # a public address carries the router's MAC, not its own
         mac, hit, _ = self.oui.hit(mac_text)
         if hit is not None:
@@ -293,8 +162,8 @@ class ZeekAnalysis:
     def _conn(self, row: Row, orig: str, resp: str, where: str) -> None:
         self._layer2(row, orig, "orig_l2_addr", where)
         self._layer2(row, resp, "resp_l2_addr", where)
-        port, proto = _count(row, "id.resp_p"), _text(row, "proto").lower()
-        sent = _count(row, "orig_bytes")
+        port, proto = field_count(row, "id.resp_p"), field_text(row, "proto").lower()
+        sent = field_count(row, "orig_bytes")
         if resp in self.cloud_ips:
             flow = self.flows[(orig, resp, port, proto)]
             flow[0] += 1
@@ -302,7 +171,7 @@ class ZeekAnalysis:
         hit = port_hit(port, proto, self.catalog)
         if hit is None:
             return
-        device, role = (orig, "sends to") if _is_group(resp) else (resp, "answers on")
+        device, role = (orig, "sends to") if is_group(resp) else (resp, "answers on")
         evidence = f"{role} {hit.evidence}" + (f" ({orig} → {resp})" if orig else "")
         located = Hit(hit.vendor, None, "port", "low", f"{evidence} at {where}", weak=hit.weak)
         self._add_hit(device, where, f"port:{port}/{proto}", located)
@@ -334,7 +203,7 @@ def read_zeek(
     analysis = ZeekAnalysis(catalog, oui, log)
     kinds = [(_peek_kind(path, fmt, log), path, fmt) for path, fmt in files]
     for _kind, path, fmt in sorted(kinds, key=lambda k: (_ORDER.get(k[0], 9), str(k[1]))):
-        rows = _tsv_rows(path, log, fmt) if fmt == "zeek-tsv" else _json_rows(path, log, fmt)
+        rows = tsv_rows(path, log, fmt) if fmt == "zeek-tsv" else json_rows(path, log, fmt)
         for lineno, kind, row in rows:
             where = f"{path.name}:{lineno}"
             try:
@@ -348,7 +217,7 @@ def read_zeek(
 
 def _peek_kind(path: Path, fmt: str, log: ReadLog) -> str:
     quiet = ReadLog()  # peeking must not count anything twice
-    rows = _tsv_rows(path, quiet, fmt) if fmt == "zeek-tsv" else _json_rows(path, quiet, fmt)
+    rows = tsv_rows(path, quiet, fmt) if fmt == "zeek-tsv" else json_rows(path, quiet, fmt)
     for _, kind, _row in rows:
         return kind
     return "other"
