@@ -1,0 +1,1 @@
+"""The files ``dualscope devices`` writes: devices.csv, contracts.csv, devices.html."""

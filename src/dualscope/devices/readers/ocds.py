@@ -10,16 +10,15 @@ of one ``ocid`` (tender, award, contract stages) are merged before judging.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dualscope.devices.catalog import Catalog
-from dualscope.devices.detect import read_text
 from dualscope.devices.evidence import UNCONFIRMED_OEM, Hit
 from dualscope.devices.names import match_models, match_names
+from dualscope.devices.readers.ocds_documents import documents, iter_releases
 from dualscope.devices.stats import ReadLog
 
 _TEXT_CAP = 500
@@ -214,85 +213,10 @@ def judge(purchase: Purchase, catalog: Catalog) -> ContractFinding | None:
     )  # fmt: skip
 
 
-def _releases(doc: Any, path: Path, where: str, log: ReadLog) -> Iterator[dict[str, Any]]:
-    """Full releases inside any OCDS document shape."""
-    if isinstance(doc, list):
-        for i, part in enumerate(doc):
-            yield from _releases(part, path, f"{where}[{i}]", log)
-        return
-    if not isinstance(doc, dict):
-        log.skip(path, "not an OCDS object", record=where, detail=type(doc).__name__)
-        return
-    if "records" in doc:
-        records = doc["records"]
-        if not isinstance(records, list):
-            log.skip(path, "wrong type", record=where, detail="records should be a list")
-            return
-        for i, record in enumerate(records):
-            yield from _record_releases(record, path, f"{where}records[{i}]", log)
-    elif "releases" in doc and "ocid" not in doc:
-        releases = doc["releases"]
-        if not isinstance(releases, list):
-            log.skip(path, "wrong type", record=where, detail="releases should be a list")
-            return
-        for i, release in enumerate(releases):
-            if not isinstance(release, dict):
-                log.skip(path, "release is not an object", record=f"{where}releases[{i}]")
-                continue
-            yield release
-    elif "ocid" in doc and ("compiledRelease" in doc or "releases" in doc):
-        yield from _record_releases(doc, path, where or "record", log)
-    elif "ocid" in doc:
-        yield doc
-    else:
-        log.skip(path, "not an OCDS release, record or package", record=where or None)
-
-
-def _record_releases(record: Any, path: Path, where: str, log: ReadLog) -> Iterator[dict[str, Any]]:
-    if not isinstance(record, dict):
-        log.skip(path, "record is not an object", record=where)
-        return
-    compiled = record.get("compiledRelease")
-    if isinstance(compiled, dict):
-        yield compiled
-        return
-    embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and "ocid" in r]
-    if not embedded:
-        log.skip(path, "record without compiledRelease or embedded releases", record=where)
-    yield from embedded
-
-
-def _documents(path: Path, log: ReadLog) -> Iterator[tuple[str, Any]]:
-    """One JSON document, or one per line (JSON lines); a broken document is one skip."""
-    text = read_text(path, log, "ocds")
-    try:
-        doc = json.loads(text)
-    except ValueError as exc:
-        whole_error = exc
-    else:
-        yield "", doc
-        return
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if not lines:
-        log.skip(path, "empty OCDS file")
-        return
-    try:
-        json.loads(lines[0][1])
-    except ValueError:  # not JSON lines: a single document, broken (e.g. cut off)
-        line = getattr(whole_error, "lineno", None)
-        log.skip(path, "invalid JSON", line=line, detail=str(whole_error)[:120])
-        return
-    for lineno, line_text in lines:
-        try:
-            yield f"line {lineno} ", json.loads(line_text)
-        except ValueError as exc:
-            log.skip(path, "invalid JSON", line=lineno, detail=str(exc)[:120])
-
-
 def read_ocds(path: Path, purchases: dict[str, Purchase], log: ReadLog) -> None:
     """Merge the releases of one OCDS file into ``purchases`` (keyed by ocid)."""
-    for where, doc in _documents(path, log):
-        for release in _releases(doc, path, where, log):
+    for where, doc in documents(path, log):
+        for release in iter_releases(doc, path, where, log):
             ocid = _str(release.get("ocid"))
             if not ocid:
                 log.skip(
