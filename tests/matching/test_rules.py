@@ -6,8 +6,9 @@ import pytest
 
 from dualscope.matching.known import KnownInstitution
 from dualscope.matching.matcher import Matcher
+from dualscope.watchlist.model import Subunit
 
-from .factory import make_entity, make_watchlist, small_watchlist
+from .factory import make_entity, make_watchlist, ndu, small_watchlist
 
 
 @pytest.fixture(scope="module")
@@ -307,3 +308,46 @@ def test_closest_names_for_a_miss(matcher: Matcher) -> None:
     closest = matcher.closest("Beijing University of Technology", limit=3)
     assert closest and closest[0][0] == "bit"
     assert all(0 <= score <= 1 for _, _, score in closest)
+
+
+def test_taiwan_and_national_prefix_are_other_institutions() -> None:
+    sysu = make_entity("sysu", "Sun Yat-sen University", city="Guangzhou")
+    matcher = Matcher(make_watchlist(sysu, ndu()))
+    assert matcher.match("College of Medicine, National Sun Yat-sen University, Kaohsiung") == []
+    assert matcher.match("Department of Finance, National Defense University, Taipei, Taiwan") == []
+    assert [m.entity_id for m in matcher.match("Sun Yat-sen University, Guangzhou")] == ["sysu"]
+
+
+def test_glued_company_name_is_not_an_abbreviated_university() -> None:
+    tju = make_entity("tju", "Tianjin University", city="Tianjin")
+    assert Matcher(make_watchlist(tju)).match("Tianjin UniStarCom Technology Co") == []
+
+
+def test_topical_subunit_name_alone_proves_nothing() -> None:
+    ams = make_entity(
+        "ams",
+        "Academy of Military Science",
+        category="military",
+        subunits=[Subunit(name="Artificial Intelligence Research Center", kind="laboratory")],
+    )
+    matcher = Matcher(make_watchlist(ams))
+    assert matcher.match("Artificial Intelligence Research Centre, Near East University") == []
+    found = matcher.match("Artificial Intelligence Research Center, Academy of Military Science")
+    assert [e.rule for e in found[0].evidence] == ["exact_alias", "subunit"]
+
+
+def test_curators_prose_is_not_a_name() -> None:
+    entity = make_entity(
+        "njust",
+        "Nanjing University of Science and Technology",
+        subunits=[
+            Subunit(
+                name="May also known as the National Defense Key Laboratory of Trajectory",
+                kind="laboratory",
+            )
+        ],
+    )
+    matcher = Matcher(make_watchlist(entity))
+    assert matcher.match("Ben May Department for Cancer Research, University of Chicago") == []
+    found = matcher.match("National Defense Key Laboratory of Trajectory, Nanjing")
+    assert [m.entity_id for m in found] == ["njust"]

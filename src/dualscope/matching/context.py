@@ -42,7 +42,6 @@ CHINESE_PLACES: frozenset[str] = frozenset(
         "shaanxi",
         "gansu",
         "qinghai",
-        "taiwan",
         "inner",
         "mongolia",
         "guangxi",
@@ -167,11 +166,23 @@ CHINESE_PLACES: frozenset[str] = frozenset(
     ]
 )
 
-# Country names and abbreviations that place a string outside mainland China. Hong Kong, Macau
-# and Taiwan are separate in ISO 3166 and in the watchlist's scope.
+# Country names and abbreviations that place a string outside mainland China.
 FOREIGN_PLACES: frozenset[str] = frozenset(
     [
         "usa",
+        # Taiwan, Hong Kong and Macau are separate in ISO 3166 and outside the watchlist's scope
+        "taiwan",
+        "taipei",
+        "kaohsiung",
+        "hsinchu",
+        "taichung",
+        "tainan",
+        "taoyuan",
+        "hong",
+        "kong",
+        "kowloon",
+        "macau",
+        "macao",
         "america",
         "american",
         "united",

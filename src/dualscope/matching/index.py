@@ -22,6 +22,12 @@ T = TypeVar("T")
 # An alias written entirely in capitals (2-8 letters, optional digits/&) is an acronym.
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
 _AKA = re.compile(r"\b(?:a\.k\.a\.?|aka|also known as)\s+", re.IGNORECASE)
+# Curators' prose in front of a name ("May also be known as the ...", "Possibly the same as ...").
+_PROSE = re.compile(
+    r"^(?:may (?:also )?(?:be )?known as|possibly the same as|also known as|a\.k\.a\.?)"
+    r"\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _PAREN_AKA = re.compile(r"[(（]\s*(?:a\.k\.a\.?|aka|also known as)\s+([^()（）]*)[)）]", re.I)
 _TRAILING_PAREN = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 # Shortest Chinese alias matched as a substring: two or three characters ("北航", "哈工大")
@@ -115,11 +121,14 @@ def name_variants(name: str) -> list[str]:
     China Academy of Space Technology (CAST)"); each name is matched on its own.
     """
     flat = _PAREN_AKA.sub(r", a.k.a. \1", name)
+    prose = _PROSE.match(flat)
+    if prose:  # "May also be known as the X Laboratory": only X is a name
+        return [flat[prose.end() :].strip(" ,;")]
     parts = [p.strip(" ,;") for p in _AKA.split(flat)]
     variants = [name]
     for part in parts:
         bare = _TRAILING_PAREN.sub("", part).strip(" ,;")
-        if bare and bare not in variants:
+        if bare and bare not in variants and len(bare.split()) >= 2:
             variants.append(bare)
     return variants
 

@@ -59,6 +59,7 @@ _NOT_A_PLACE = frozenset({"china", "chinese", "pla", "prc"})
 # Places that may follow "of" without making a longer name ("Tianjin University of China").
 _PLACE_NAMES = CHINESE_PLACES - {"chinese"}
 CACHE_SIZE = 262_144
+TOPICAL_MAX_WORDS = 4
 MIN_CLOSEST = 0.3  # below this similarity a "closest name" is noise, not worth showing
 
 _Found = dict[str, tuple[float, list[Evidence], int]]  # entity id → (score, evidence, order)
@@ -364,7 +365,7 @@ class Matcher:
                 continue  # "National Defense University, Washington DC, USA"
             if entry.subunit is not None:
                 evidence = rules.subunit(matched, entry, name)
-                if entry.generic or len(owners) > 1:
+                if entry.generic or len(owners) > 1 or _topical(key):
                     pending.append((entry.entity_id, evidence))
                     continue
                 score = rules.SCORES["subunit"]
@@ -460,6 +461,14 @@ def _maximal(
         if all(hit[1] <= s or hit[0] >= e for s, e, _ in kept):
             kept.append(hit)
     return sorted(kept, key=lambda h: h[0])
+
+
+def _topical(key: tuple[str, ...]) -> bool:
+    """A short sub-unit name with no place, number or proper name ("Artificial Intelligence
+    Research Center"): many institutions have one, so alone it proves nothing."""
+    return len(key) <= TOPICAL_MAX_WORDS and not any(
+        token in CHINESE_PLACES or not token.isalpha() for token in key
+    )
 
 
 def _context_words(tokens: list[str]) -> str:

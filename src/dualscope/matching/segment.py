@@ -9,8 +9,9 @@ from dualscope.matching.normalize import canon_tokens, norm_tokens
 
 _WORD = re.compile(r"\S+")
 
-# A direction word right before a name makes it another institution's name
-# ("North China University of ..." is not "China University of ...").
+# A direction word (or "National") right before a name makes it another institution's name:
+# "North China University of ..." is not "China University of ...", and "National Sun Yat-sen
+# University" (Kaohsiung) is not "Sun Yat-sen University".
 DIRECTIONS = frozenset(
     [
         "north",
@@ -27,6 +28,8 @@ DIRECTIONS = frozenset(
         "eastern",
         "western",
         "inner",
+        "national",
+        "natl",
     ]
 )
 # Words after a name that continue it into a longer, different name ("Wuhan University of
