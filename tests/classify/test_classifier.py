@@ -181,3 +181,18 @@ def test_bad_raw_regex_is_a_phrase_error() -> None:
         compile_phrase("re:(a|b)")  # capturing group
     with pytest.raises(PhraseError):
         compile_phrase("   ")
+
+
+@pytest.mark.parametrize(
+    ("title", "area", "expected"),
+    [
+        ("Detection of low-observable targets with multistatic radar", "target-recognition", True),
+        ("Identification of target genes of p53", "target-recognition", False),
+        ("Detection of GPS jamming events from aircraft ADS-B data", "target-recognition", False),
+        ("Vision-based detection of unauthorized drones near airports", "uav-navigation", True),
+        ("Detection of weeds with drones in maize", "uav-navigation", False),
+        ("Cross-view vehicle matching between traffic cameras", "gait-reid", True),
+    ],
+)
+def test_title_patterns(clf: Classifier, title: str, area: str, expected: bool) -> None:
+    assert (area in _ids(clf.classify(title))) is expected
