@@ -145,3 +145,22 @@ def test_reseller_vendor_column_and_brand_column_both_read(tmp_path: Path, catal
     }
     assert devices["R-3"].macs == ["04:03:12:00:00:03"]
     assert any("not a MAC address" in e for e in devices["R-3"].evidence)
+
+
+def test_notes_sheet_is_ignored_even_in_strict_mode(tmp_path: Path, catalog, oui) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Legenda"
+    notes.append(["Questo file elenca le telecamere."])
+    data = book.create_sheet("Telecamere")
+    data.append(["Marca", "Modello", "Indirizzo IP"])
+    data.append(["Dahua", "IPC-HDW1230T1", "10.9.0.1"])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    log = ReadLog(strict=True)
+    obs = list(read_inventory_xlsx(path, catalog, oui, log))
+    assert [o.ip for o in obs] == ["10.9.0.1"] and obs[0].hits[0].vendor == "Dahua"
+    assert log.unrecognised == [f"{path} [sheet Legenda]"]

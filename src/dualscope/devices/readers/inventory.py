@@ -239,13 +239,7 @@ def _read_rows(
             if found is not None:
                 header, width = found[1], len(buffered[found[0]])
             elif len(buffered) >= _HEADER_SCAN_ROWS:
-                log.skip(
-                    path,
-                    "no inventory header",
-                    record=sheet,
-                    detail="no row names a manufacturer, model, description or MAC column",
-                )
-                return
+                break
             continue
         if len(row) > width and any(str(c or "").strip() for c in row[width:]):
             log.skip(path, "more fields than the header", line=line, record=sheet,
@@ -255,6 +249,13 @@ def _read_rows(
         if obs is not None:
             log.read(fmt)
             yield obs
+    if header is None and sheet is not None:  # e.g. a legend or notes sheet: not a bad record
+        log.unrecognised.append(f"{path} [sheet {sheet}]")
+        if log.warn is not None:
+            log.warn(f"ignored sheet {sheet!r} of {path}: no inventory header in its first rows")
+    elif header is None:
+        detail = "no row names a manufacturer, model, description or MAC column"
+        log.skip(path, "no inventory header", detail=detail)
 
 
 def read_inventory_xlsx(
