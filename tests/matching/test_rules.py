@@ -351,3 +351,11 @@ def test_curators_prose_is_not_a_name() -> None:
     assert matcher.match("Ben May Department for Cancer Research, University of Chicago") == []
     found = matcher.match("National Defense Key Laboratory of Trajectory, Nanjing")
     assert [m.entity_id for m in found] == ["njust"]
+
+
+def test_japanese_kanji_names_are_not_chinese_names() -> None:
+    neu = make_entity("neu", "Northeastern University", name_zh="东北大学", city="Shenyang")
+    matcher = Matcher(make_watchlist(neu))
+    assert matcher.match("東北大学大学院歯学研究科") == []  # Tohoku University, Sendai
+    assert matcher.match("東北大学 工学研究科 とうほく") == []
+    assert [m.entity_id for m in matcher.match("東北大學信息科學與工程學院")] == ["neu"]

@@ -39,7 +39,14 @@ from dualscope.matching.known import (
     near_miss_institutions,
 )
 from dualscope.matching.knownindex import KnownIndex
-from dualscope.matching.normalize import cjk_compact, fold, has_cjk, raw_segments, segments
+from dualscope.matching.normalize import (
+    cjk_compact,
+    fold,
+    has_cjk,
+    is_japanese,
+    raw_segments,
+    segments,
+)
 from dualscope.matching.segment import CONTINUATIONS, DIRECTIONS, Segment
 from dualscope.matching.types import Evidence, Match
 from dualscope.settings import Settings, get_settings
@@ -190,7 +197,7 @@ class Matcher:
             all_tokens = [t for f in findings for t in f.part.norm]
             in_china = chinese_context(all_tokens, country, cjk)
             abroad = foreign_context(all_tokens, country)
-            if cjk:
+            if cjk and not is_japanese(text):
                 self._chinese(text, found)
             pending: list[tuple[str, Evidence]] = []
             for finding in findings:

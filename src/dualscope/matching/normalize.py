@@ -81,6 +81,16 @@ _TOKEN_FIXES: dict[str, str] = {
 }
 
 
+# Kana, or kanji written only in Japan (歯, 県, 広, 図, 経 ...): the text is Japanese, where
+# 東北大学 is Tohoku University, not Northeastern University (东北大学).
+_JAPANESE = re.compile("[\u3040-\u30ff\u31f0-\u31ff歯県広沢栄駅図経済関発変囲労総応戦転薬検権]")
+
+
+def is_japanese(text: str) -> bool:
+    """True when Chinese-script ``text`` is Japanese (kana or Japan-only kanji)."""
+    return _JAPANESE.search(text) is not None
+
+
 def has_cjk(text: str) -> bool:
     """True when ``text`` contains Chinese characters."""
     return _CJK.search(text) is not None
