@@ -100,6 +100,15 @@ def _rows(con: duckdb.DuckDBPyConnection, t: tables.Table) -> list[dict[str, Any
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
+# Focus-country authors per work, for the evidence section.
+PARTNERS_TABLE = tables.Table(
+    "partners",
+    """SELECT work_id, author_index, author_name, author_id, orcid, institution_name,
+              country_code, basis
+       FROM screen_partners ORDER BY work_id, author_index""",
+    "focus-country authors per work",
+)
+
 DISTINCT_INSTITUTIONS = """
 SELECT count(DISTINCT coalesce(institution_id, institution_name)) FROM screen_partners
 """
@@ -156,9 +165,7 @@ def _works(
     works = works[:limit]
     ids = {w["work_id"] for w in works}
     evidence = [r for r in _rows(con, tables.EVIDENCE_TABLE) if r["work_id"] in ids]
-    partners_sql = """SELECT work_id, author_index, author_name, author_id, institution_name,
-        country_code, basis FROM screen_partners ORDER BY work_id, author_index"""
-    partners = [r for r in _rows(con, tables.Table("p", partners_sql, "")) if r["work_id"] in ids]
+    partners = [r for r in _rows(con, PARTNERS_TABLE) if r["work_id"] in ids]
     if pseudo:
         _pseudonymise_rows(evidence, pseudo)
         _pseudonymise_rows(partners, pseudo)

@@ -135,17 +135,12 @@ def check_name(name: str, ctx: WebContext, cur: duckdb.DuckDBPyConnection) -> Ch
     matcher = ctx.matcher()
     matches = list(matcher.match(name))
     closest = [] if matches else closest_out(matcher.closest(name, 5))
-    total, works = queries.works_of_entities(cur, [m.entity_id for m in matches], limit=50)
     partners = queries.institutions_like(cur, name, limit=20)
-    if partners and not matches:
-        exact = [p["institution_name"] for p in partners]
-        flt_total = 0
-        rows: list[dict[str, Any]] = []
-        for inst in exact[:5]:
-            n, part = queries.search_works(cur, queries.WorkFilter(institution=inst), per_page=50)
-            flt_total += n
-            rows.extend(part)
-        total, works = flt_total, rows[:50]
+    if matches:
+        total, works = queries.works_of_entities(cur, [m.entity_id for m in matches])
+    else:  # not on the watchlist: perhaps a focus-country institution of the store
+        names = [p["institution_name"] for p in partners]
+        total, works = queries.works_of_institutions(cur, names)
     return CheckOut(
         name=name,
         on_watchlist=bool(matches),

@@ -178,20 +178,37 @@ def institutions_like(
     return _dicts(cur)
 
 
-def works_of_entities(
-    cur: duckdb.DuckDBPyConnection, entity_ids: list[str], limit: int = 50
+# list column -> query of the works whose list shares a value with the given ones
+_WORKS_WITH_ANY = {
+    column: f"""SELECT {WORK_COLUMNS}, count(*) OVER () AS _total FROM screen_works
+        WHERE list_has_any({column}, ?::VARCHAR[])
+        ORDER BY year DESC NULLS LAST, work_id LIMIT ?"""  # noqa: S608 - constant columns
+    for column in ("entity_ids", "partner_institutions")
+}
+
+
+def _works_with_any(
+    cur: duckdb.DuckDBPyConnection, column: str, values: list[str], limit: int
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(total, first works) co-published with any of ``entity_ids``."""
-    if not entity_ids:
+    if not values:
         return 0, []
-    cur.execute(
-        f"""SELECT {WORK_COLUMNS}, count(*) OVER () AS _total FROM screen_works
-            WHERE list_has_any(entity_ids, ?::VARCHAR[])
-            ORDER BY year DESC NULLS LAST, work_id LIMIT ?""",  # noqa: S608 - constant columns
-        [entity_ids, limit],
-    )
+    cur.execute(_WORKS_WITH_ANY[column], [values, limit])
     rows = _dicts(cur)
     total = int(rows[0]["_total"]) if rows else 0
     for row in rows:
         del row["_total"]
     return total, rows
+
+
+def works_of_entities(
+    cur: duckdb.DuckDBPyConnection, entity_ids: list[str], limit: int = 50
+) -> tuple[int, list[dict[str, Any]]]:
+    """(total, newest works) co-published with any of ``entity_ids``."""
+    return _works_with_any(cur, "entity_ids", entity_ids, limit)
+
+
+def works_of_institutions(
+    cur: duckdb.DuckDBPyConnection, names: list[str], limit: int = 50
+) -> tuple[int, list[dict[str, Any]]]:
+    """(total, newest works) with any of the focus-country institutions ``names``."""
+    return _works_with_any(cur, "partner_institutions", names, limit)
