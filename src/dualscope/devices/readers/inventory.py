@@ -27,22 +27,30 @@ ROLES: dict[str, tuple[str, ...]] = {
         "manufacturer", "vendor", "make", "brand", "produttore", "marca", "hersteller",
         "fabbricante", "costruttore", "fabricant", "fabricante", "marque", "marke",
     ),
-    "model": ("model", "modello", "modell", "modele", "modelo", "modelnumber", "modelno"),
+    "model": (
+        "model", "modello", "modell", "modele", "modelo", "modelnumber", "modelno",
+        "modellnummer", "partnumber", "productcode", "codiceprodotto",
+    ),
     "description": (
         "description", "descrizione", "beschreibung", "descripcion", "descriptif",
         "devicename", "bezeichnung", "name", "nome", "notes", "note", "comments", "comment",
-        "devicetype", "type", "tipo", "typ",
+        "devicetype", "type", "tipo", "typ", "product", "productname", "prodotto", "produkt",
+        "item", "articolo", "equipment", "device", "dispositivo", "apparecchiatura", "gerat",
+        "geraet", "designation", "denominazione",
     ),
     "mac": (
         "mac", "macaddress", "macaddr", "indirizzomac", "macadresse", "hwaddress",
         "hardwareaddress", "physicaladdress", "ethernetaddress",
     ),
-    "ip": ("ip", "ipaddress", "ipaddr", "ipv4", "ipv4address", "indirizzoip", "ipadresse"),
+    "ip": (
+        "ip", "ipaddress", "ipaddr", "ipv4", "ipv4address", "indirizzoip", "ipadresse",
+        "adresseip", "direccionip",
+    ),
     "asset": (
         "assetid", "assettag", "asset", "assetnumber", "inventorynumber", "inventoryno",
         "inventoryid", "inventorytag", "ninventario", "numeroinventario", "inventario",
         "inventarnummer", "inventar", "tag", "serialnumber", "serialno", "serial", "seriale",
-        "numerodiserie", "matricola", "seriennummer", "id",
+        "numerodiserie", "numerodeserie", "matricola", "seriennummer", "id",
     ),
     "hostname": ("hostname", "host", "dnsname", "fqdn"),
 }  # fmt: skip
