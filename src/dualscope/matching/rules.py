@@ -69,7 +69,7 @@ def wos_abbreviation(matched: str, entry: AliasEntry, entity: str, words: str) -
 
 
 def generic_name_in_context(matched: str, entry: AliasEntry, entity: str, context: str) -> Evidence:
-    """matched '{text}' to {entity} by '{alias}', a name also used abroad, in China ({context})"""
+    """matched '{text}' to {entity} by '{alias}' (not unique to China) in context: {context}"""
     return _fill(
         generic_name_in_context,
         matched,
