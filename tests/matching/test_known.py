@@ -157,3 +157,15 @@ def test_a_bad_near_miss_file_names_the_entry(tmp_path: Path) -> None:
     )
     with pytest.raises(DataFileError, match=r"entry 2 \('Bad Place'\): country"):
         load_near_misses(bad)
+
+
+def test_near_misses_point_at_real_watchlist_entities_and_never_match(tmp_path: Path) -> None:
+    from dualscope.settings import Settings
+
+    matcher = Matcher.default(Settings(home=tmp_path))
+    ids = {e.id for e in matcher.watchlist.entities}
+    for entry in load_near_misses():
+        assert entry.confusable_with in ids, entry
+        if entry.country != "CN":
+            continue  # abroad: generic names are told apart by context, tested elsewhere
+        assert matcher.match(entry.name) == [], entry.name
