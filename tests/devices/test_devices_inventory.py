@@ -164,3 +164,14 @@ def test_notes_sheet_is_ignored_even_in_strict_mode(tmp_path: Path, catalog, oui
     obs = list(read_inventory_xlsx(path, catalog, oui, log))
     assert [o.ip for o in obs] == ["10.9.0.1"] and obs[0].hits[0].vendor == "Dahua"
     assert log.unrecognised == [f"{path} [sheet Legenda]"]
+
+
+def test_prose_with_commas_is_not_an_inventory(tmp_path: Path) -> None:
+    notes = tmp_path / "README.txt"
+    notes.write_text(
+        "Sample scans copied from a public test suite.\n"
+        '  full scan: host <address addrtype="mac" vendor="..."/>, service product/version, '
+        "http-title, ssl-cert, OS detection.\n",
+        encoding="utf-8",
+    )
+    assert detect_format(notes) is None

@@ -56,6 +56,8 @@ ROLES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _KEY_ROLES = {"manufacturer", "model", "mac", "description"}
 _HEADER_SCAN_ROWS = 10
+_MAX_HEADER_CELL = 60  # header cells are short; prose lines with commas are not headers
+_MAX_HEADER_KEY = 30
 _FIELD_LIMIT = 64 * 1024 * 1024
 
 
@@ -73,6 +75,8 @@ def _role_of(key: str) -> tuple[str, int] | None:
     for role, aliases in ROLES.items():
         if key in aliases:
             return role, aliases.index(key)
+    if len(key) > _MAX_HEADER_KEY:
+        return None
     for role, aliases in ROLES.items():
         for i, alias in enumerate(aliases):
             if len(alias) >= 5 and alias in key:
@@ -99,6 +103,8 @@ def find_header(rows: Iterable[Sequence[object]]) -> tuple[int, Columns] | None:
     for index, row in enumerate(rows):
         if index >= _HEADER_SCAN_ROWS:
             break
+        if any(len(str(cell or "")) > _MAX_HEADER_CELL for cell in row):
+            continue  # a sentence, not a header
         cols = map_columns(row)
         if len(cols) >= 2 and _KEY_ROLES & cols.keys():
             return index, cols
