@@ -10,6 +10,7 @@ import pytest
 
 from dualscope.errors import DataFileError, InputError
 from dualscope.matching.known import (
+    KnownInstitution,
     import_ror,
     institutions_from_record,
     load_known,
@@ -169,3 +170,23 @@ def test_near_misses_point_at_real_watchlist_entities_and_never_match(tmp_path: 
         if entry.country != "CN":
             continue  # abroad: generic names are told apart by context, tested elsewhere
         assert matcher.match(entry.name) == [], entry.name
+
+
+def test_an_alias_another_chinese_institution_bears_is_contested() -> None:
+    soochow = make_entity(
+        "soochow-university",
+        "Soochow University",
+        aliases=[("Suzhou University", "translation")],
+        ror="05t8y2r12",
+    )
+    known = [
+        KnownInstitution("Suzhou University", "CN", "02bz8aa76"),  # Suzhou, Anhui
+        KnownInstitution("Soochow University Lab", "CN", "0ccccccc0", ("05t8y2r12",)),
+    ]
+    without = Matcher(make_watchlist(soochow))
+    assert [m.entity_id for m in without.match("Suzhou University")] == ["soochow-university"]
+    matcher = Matcher(make_watchlist(soochow), known)
+    assert matcher.match("Suzhou University, Suzhou, Anhui") == []
+    assert [m.entity_id for m in matcher.match("Soochow University, Suzhou")] == [
+        "soochow-university"
+    ]

@@ -33,6 +33,9 @@ class KnownIndex:
     keys: dict[tuple[str, ...], KnownInstitution] = field(default_factory=dict)
     ambiguous: dict[tuple[str, ...], list[KnownInstitution]] = field(default_factory=dict)
     ambiguous_spellings: set[tuple[str, ...]] = field(default_factory=set)  # normalised tokens
+    # Names another Chinese institution (its own ROR record, not a unit of the watchlist
+    # institution) bears today: "Suzhou University" (Anhui) versus Soochow University's old name.
+    contested: dict[tuple[str, ...], KnownInstitution] = field(default_factory=dict)
     chinese: list[tuple[str, KnownName]] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
     count: int = 0
@@ -65,6 +68,10 @@ class KnownIndex:
                 if row.country and row.country != "CN":
                     known.ambiguous.setdefault(key, []).append(row)
                     known.ambiguous_spellings.add(tuple(norm_tokens(row.name)))
+                elif row.ror_id:
+                    owners = {e.entity_id for e in index.names.by_key[key]}
+                    if not owners & child_of:
+                        known.contested.setdefault(key, row)
                 continue
             if any(True for _ in index.names.scan(list(key))):
                 known.names.add(key, entry)

@@ -366,10 +366,13 @@ class Matcher:
         span_norm = tuple(part.norm[first:last])
         key = tuple(part.keys[start:end])
         owners = entity_ids_of(entries)
+        contested = key in self.known.contested
         for entry in entries:
             name = self._name(entry.entity_id)
             if entry.generic and abroad:
                 continue  # "National Defense University, Washington DC, USA"
+            if contested and entry.kind != "official":
+                continue  # another Chinese institution bears this alias as its name today
             if entry.subunit is not None:
                 evidence = rules.subunit(matched, entry, name)
                 if entry.generic or len(owners) > 1 or _topical(key):
