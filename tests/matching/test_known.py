@@ -183,9 +183,9 @@ def test_an_alias_another_chinese_institution_bears_is_contested() -> None:
         KnownInstitution("Suzhou University", "CN", "02bz8aa76"),  # Suzhou, Anhui
         KnownInstitution("Soochow University Lab", "CN", "0ccccccc0", ("05t8y2r12",)),
     ]
-    without = Matcher(make_watchlist(soochow))
+    without = Matcher(make_watchlist(soochow), near_misses=False)
     assert [m.entity_id for m in without.match("Suzhou University")] == ["soochow-university"]
-    matcher = Matcher(make_watchlist(soochow), known)
+    matcher = Matcher(make_watchlist(soochow), known, near_misses=False)
     assert matcher.match("Suzhou University, Suzhou, Anhui") == []
     assert [m.entity_id for m in matcher.match("Soochow University, Suzhou")] == [
         "soochow-university"

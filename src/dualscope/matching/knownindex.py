@@ -68,7 +68,7 @@ class KnownIndex:
                 if row.country and row.country != "CN":
                     known.ambiguous.setdefault(key, []).append(row)
                     known.ambiguous_spellings.add(tuple(norm_tokens(row.name)))
-                elif row.ror_id:
+                elif row.ror_id or row.source:
                     owners = {e.entity_id for e in index.names.by_key[key]}
                     if not owners & child_of:
                         known.contested.setdefault(key, row)
