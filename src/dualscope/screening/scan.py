@@ -63,10 +63,17 @@ WHERE ($since IS NULL OR publication_year >= $since)
 
 CANDIDATE_COUNT = "SELECT count(DISTINCT work_id) FROM _screen_cand"
 
-# Each distinct raw affiliation string (with the CN context the matcher may use), resolved once.
+# Each distinct raw affiliation string (with the CN context the matcher may use), resolved once;
+# needs_country: the partner rules may need the string's country (no institution, or a country
+# OpenAlex parsed that no institution accounts for).
 DISTINCT_RAW = """
-SELECT DISTINCT r AS raw, country_hint
-FROM (SELECT unnest(raw) AS r, country_hint FROM _screen_cand)
+SELECT r AS raw, country_hint, bool_or(needs_country) AS needs_country
+FROM (
+    SELECT unnest(raw) AS r, country_hint,
+           len(institutions) = 0 OR NOT list_has_all(inst_countries, countries) AS needs_country
+    FROM _screen_cand
+)
+GROUP BY ALL
 """
 
 # Each distinct institution, resolved once by its identifiers (and its name as a fallback).
@@ -160,7 +167,8 @@ FROM w JOIN groups USING (gkey)
 
 FLAGGED_WORKS = """
 SELECT f.work_id, w.doi, w.title, w.publication_year, w.abstract_inverted_index, w.keywords,
-       list_transform(w.topics, lambda t: [t.id, t.display_name]) AS topics, w.source, w.updated_date
+       list_transform(w.topics, lambda t: [t.id, t.display_name]) AS topics, w.source,
+       w.updated_date
 FROM (SELECT DISTINCT work_id FROM _screen_flagged) f JOIN works w USING (work_id)
 ORDER BY f.work_id
 """

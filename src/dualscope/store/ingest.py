@@ -61,7 +61,7 @@ READ_COLUMNS: dict[str, str] = {
 FIELD_LIMIT = 20_000  # same limit as sources.openalex.MAX_FIELD_CHARS
 
 STAGE_FROM_JSON = """
-CREATE OR REPLACE TABLE _ingest_stage AS
+CREATE OR REPLACE TEMP TABLE _ingest_stage AS
 SELECT * FROM read_json(
     $path, format = 'newline_delimited', columns = $columns,
     maximum_object_size = 16777216, compression = 'auto_detect'
@@ -87,9 +87,8 @@ SELECT
 FROM _ingest_stage
 """  # noqa: S608 (only module constants are interpolated)
 
-# Staged rows in the `works` shape, one per work id (the newest updated_date; on a tie the later
-# line of the file, as in the OpenAlex snapshot).
-STAGED_WORKS = """
+# Staged rows in the `works` shape.
+STAGED_SELECT = """
 SELECT
     regexp_replace(trim(id), '^https?://openalex\\.org/', '') AS work_id,
     nullif(lower(regexp_replace(trim(doi), '^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')
@@ -115,24 +114,35 @@ SELECT
     $source AS source,
     $source_file AS source_file
 FROM _ingest_stage
+"""
+# When the file repeats an id: one row per id, the newest updated_date; on a tie the later line
+# of the file, as in the OpenAlex snapshot.
+DEDUPLICATE = """
 QUALIFY row_number() OVER (
     PARTITION BY regexp_replace(trim(id), '^https?://openalex\\.org/', '')
     ORDER BY updated_date DESC NULLS LAST, rowid DESC
 ) = 1
 """
 
-COUNT_EXISTING = f"""
-WITH s AS ({STAGED_WORKS})
+STAGE_COUNTS = """
+SELECT count(*), count(DISTINCT regexp_replace(trim(id), '^https?://openalex\\.org/', ''))
+FROM _ingest_stage
+"""
+
+# Staged works that replace an older copy in the store, and those older than the stored copy.
+COUNT_EXISTING = """
+WITH s AS (
+    SELECT regexp_replace(trim(id), '^https?://openalex\\.org/', '') AS work_id,
+           max(updated_date) AS updated_date
+    FROM _ingest_stage GROUP BY 1
+)
 SELECT
     count(*) FILTER (WHERE coalesce(s.updated_date, '') >= coalesce(w.updated_date, '')),
-    count(*) FILTER (WHERE coalesce(s.updated_date, '') < coalesce(w.updated_date, '')),
-    (SELECT count(*) FROM s)
+    count(*) FILTER (WHERE coalesce(s.updated_date, '') < coalesce(w.updated_date, ''))
 FROM s JOIN works w USING (work_id)
-"""  # noqa: S608
+"""
 
-MERGE_STAGED = f"""
-INSERT INTO works
-SELECT * FROM ({STAGED_WORKS})
+UPSERT = """
 ON CONFLICT (work_id) DO UPDATE SET
     doi = excluded.doi, title = excluded.title, publication_year = excluded.publication_year,
     updated_date = excluded.updated_date,
@@ -140,7 +150,15 @@ ON CONFLICT (work_id) DO UPDATE SET
     topics = excluded.topics, authorships = excluded.authorships, source = excluded.source,
     source_file = excluded.source_file
 WHERE coalesce(excluded.updated_date, '') >= coalesce(works.updated_date, '')
-"""  # noqa: S608
+"""
+
+
+def merge_sql(*, deduplicate: bool, upsert: bool) -> str:
+    """INSERT of the staged rows; the window and the conflict clause only when needed (speed)."""
+    select = STAGED_SELECT + (DEDUPLICATE if deduplicate else "")
+    insert = f"INSERT INTO works SELECT * FROM ({select})"  # noqa: S608 (module constants)
+    return insert + (UPSERT if upsert else "")
+
 
 RECORD_FILE = """
 INSERT OR REPLACE INTO ingested_files
@@ -433,9 +451,7 @@ def _merge(
 ) -> FileResult:
     """Merge ``_ingest_stage`` into ``works`` and record the file (in the caller's transaction)."""
     params = {"source": source, "source_file": str(path)}
-    replaced, stale, distinct = _existing_counts(con, params)
-    if records:
-        con.execute(MERGE_STAGED, params)
+    _, distinct, replaced, stale = _stage_into_works(con, params)
     con.execute("DROP TABLE _ingest_stage")
     result = FileResult(
         path,
@@ -467,19 +483,21 @@ def _merge(
     return result
 
 
-def _existing_counts(
+def _stage_into_works(
     con: duckdb.DuckDBPyConnection, params: dict[str, str]
-) -> tuple[int, int, int]:
-    """(replaced, stale, distinct staged works) before the merge."""
-    distinct = con.execute(
-        "SELECT count(DISTINCT regexp_replace(trim(id), '^https?://openalex\\.org/', '')) "
-        "FROM _ingest_stage"
-    ).fetchone()
-    if not distinct or not distinct[0]:
-        return 0, 0, 0
-    row = con.execute(COUNT_EXISTING, params).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1]), int(distinct[0])
+) -> tuple[int, int, int, int]:
+    """Merge ``_ingest_stage`` into ``works``: (records, distinct works, replaced, stale)."""
+    row = con.execute(STAGE_COUNTS).fetchone()
+    records, distinct = (int(row[0]), int(row[1])) if row else (0, 0)
+    if not records:
+        return 0, 0, 0, 0
+    has_works = con.execute("SELECT EXISTS (SELECT 1 FROM works)").fetchone() == (True,)
+    replaced = stale = 0
+    if has_works:
+        counted = con.execute(COUNT_EXISTING).fetchone()
+        replaced, stale = (int(counted[0]), int(counted[1])) if counted else (0, 0)
+    con.execute(merge_sql(deduplicate=distinct < records, upsert=has_works), params)
+    return records, distinct, replaced, stale
 
 
 def _export_lines(path: Path, fmt: str, skips: SkipLog) -> Iterator[tuple[int, bytes]]:
@@ -535,8 +553,6 @@ def merge_jsonl(
     """
     con.execute(STAGE_FROM_JSON, {"path": str(path), "columns": READ_COLUMNS})
     params = {"source": source, "source_file": source_file}
-    replaced, stale, distinct = _existing_counts(con, params)
-    if distinct:
-        con.execute(MERGE_STAGED, params)
+    _, distinct, replaced, stale = _stage_into_works(con, params)
     con.execute("DROP TABLE _ingest_stage")
     return distinct, replaced, stale

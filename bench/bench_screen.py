@@ -1,0 +1,232 @@
+"""Screening speed against DuckDB's bare JSON scan, and peak memory.
+
+    python bench/bench_screen.py               # 100,000 works: time and ratio
+    python bench/bench_screen.py --million     # also peak memory for 1,000,000 works (slow)
+
+Generates SYNTHETIC OpenAlex-snapshot-shaped works (one gzipped JSON Lines file, a few KB per
+work: 4-9 authorships with institutions, country codes and raw affiliation strings; about 3% are
+co-publications with watchlist institutions), cached under build/bench/. Then, each in a fresh
+subprocess (wall time, so start-up and loading the watchlist count against dualscope):
+
+- bare: DuckDB ``read_json`` projecting work id, year, updated_date and the authorships'
+  institution ids, ROR ids, country codes and raw strings, materialised in memory;
+- screen: ``dualscope screen FILE --db NEW --out DIR`` (ingest + scan + match + outputs).
+
+Prints both times and the ratio (target <= 2), and peak RSS of the screen subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "build" / "bench"
+
+BARE_SCAN = """
+import sys, duckdb
+con = duckdb.connect()
+columns = {
+    "id": "VARCHAR", "publication_year": "INTEGER", "updated_date": "VARCHAR",
+    "authorships": "STRUCT(institutions STRUCT(id VARCHAR, ror VARCHAR, country_code VARCHAR)[],"
+                   " countries VARCHAR[], raw_affiliation_strings VARCHAR[])[]",
+}
+con.execute('''
+CREATE TABLE proj AS
+SELECT id, publication_year, updated_date,
+       flatten(list_transform(authorships,
+           lambda a: list_transform(a.institutions, lambda i: i.id))) AS inst_ids,
+       flatten(list_transform(authorships,
+           lambda a: list_transform(a.institutions, lambda i: i.ror))) AS rors,
+       flatten(list_transform(authorships,
+           lambda a: list_transform(a.institutions, lambda i: i.country_code))) AS ccs,
+       flatten(list_transform(authorships, lambda a: a.raw_affiliation_strings)) AS raw
+FROM read_json($path, format = 'newline_delimited', columns = $columns)
+''', {"path": sys.argv[1], "columns": columns})
+print(con.execute("SELECT count(*) FROM proj").fetchone()[0])
+"""
+
+CN_WATCH = [
+    "College of Computer, National University of Defense Technology, Changsha 410073, China",
+    "Natl Univ Def Technol, Coll Elect Sci, Changsha 410073, Peoples R China",
+    "School of Astronautics, Harbin Institute of Technology, Harbin 150001, China",
+    "Northwestern Polytech Univ, Sch Aeronaut, Xian 710072, Peoples R China",
+    "School of Automation, Beijing Institute of Technology, Beijing 100081, China",
+]
+CN_CITIES = ["Beijing", "Shanghai", "Wuhan", "Chengdu", "Hangzhou", "Nanjing", "Xi'an", "Jinan"]
+EU = [
+    ("IT", "Italy", ["Bologna", "Milan", "Turin", "Pisa", "Padua", "Naples"]),
+    ("DE", "Germany", ["Munich", "Berlin", "Aachen", "Dresden", "Hamburg", "Stuttgart"]),
+    ("GB", "UK", ["London", "Manchester", "Oxford", "Cambridge", "Glasgow", "Leeds"]),
+    ("FR", "France", ["Paris", "Lyon", "Grenoble", "Toulouse"]),
+    ("NL", "The Netherlands", ["Delft", "Eindhoven", "Utrecht", "Leiden"]),
+    ("SE", "Sweden", ["Stockholm", "Lund", "Uppsala"]),
+    ("ES", "Spain", ["Madrid", "Barcelona", "Valencia"]),
+    ("US", "USA", ["Boston", "Austin", "Seattle"]),
+]
+DEPTS = [
+    "School of Computer Science", "Department of Physics", "College of Electronic Science",
+    "State Key Laboratory of Advanced Optics", "Institute of Automation",
+    "Department of Mechanical Engineering", "School of Materials Science and Engineering",
+    "Department of Electrical Engineering", "Key Laboratory of Photonics", "Faculty of Medicine",
+]  # fmt: skip
+
+
+def make_corpus(path: Path, n: int, seed: int = 7) -> None:
+    """Write ``n`` synthetic works (ids W8xxxxxxxxxx, obviously not real) to ``path``."""
+    rng = random.Random(seed)
+    tmp = path.with_suffix(".tmp")
+    abstract = {w: [i] for i, w in enumerate(("synthetic abstract text " * 30).split())}
+    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as out:
+        for k in range(n):
+            authorships = []
+            for position in range(rng.randint(4, 9)):
+                if rng.random() < 0.45:
+                    city = rng.choice(CN_CITIES)
+                    inst = rng.randrange(400)
+                    raw = (
+                        f"{rng.choice(DEPTS)}, Synthetic University {inst} of {city}, {city}, China"
+                    )
+                    cc, name = "CN", f"Synthetic University {inst} of {city}"
+                else:
+                    cc, country, cities = rng.choice(EU)
+                    city = rng.choice(cities)
+                    inst = rng.randrange(1500)
+                    name = f"Synthetic Institute {inst} {city}"
+                    raw = f"{rng.choice(DEPTS)}, {name}, {city}, {country}"
+                if k % 33 == 0 and position == 0:
+                    raw, cc, name = rng.choice(CN_WATCH), "CN", None
+                has_inst = name is not None and rng.random() < 0.6
+                authorships.append(
+                    {
+                        "author_position": "middle",
+                        "author": {
+                            "id": f"https://openalex.org/A8{rng.randrange(10**9):010d}",
+                            "display_name": f"Author {rng.randrange(10**6)}",
+                            "orcid": None,
+                        },
+                        "institutions": [
+                            {
+                                "id": f"https://openalex.org/I8{zlib.crc32(name.encode()):010d}",
+                                "ror": None,
+                                "display_name": name,
+                                "country_code": cc,
+                                "type": "education",
+                                "lineage": [
+                                    f"https://openalex.org/I8{zlib.crc32(name.encode()):010d}"
+                                ],
+                            }
+                        ]
+                        if has_inst
+                        else [],
+                        "countries": [cc] if has_inst or rng.random() < 0.5 else [],
+                        "raw_affiliation_strings": [raw],
+                    }
+                )
+            work = {
+                "id": f"https://openalex.org/W8{k:010d}",
+                "doi": f"https://doi.org/10.99998/bench.{k}",
+                "title": f"Synthetic benchmark work {k} on sensing and control",
+                "publication_year": 2010 + k % 15,
+                "updated_date": "2024-05-01T00:00:00",
+                "synthetic": True,
+                "authorships": authorships,
+                "abstract_inverted_index": abstract,
+                "keywords": [{"id": "k", "display_name": "control", "score": 0.5}],
+                "topics": [],
+                "referenced_works": [
+                    f"https://openalex.org/W8{rng.randrange(10**9)}" for _ in range(30)
+                ],
+            }
+            out.write(json.dumps(work) + "\n")
+    tmp.replace(path)
+
+
+def corpus(n: int) -> Path:
+    path = CACHE / f"works_{n}.jsonl.gz"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        make_corpus(path, n)
+        print(f"generated {path} in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of ``cmd`` run as a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.monotonic()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    elapsed = time.monotonic() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) // 1024
+
+
+def screen_cmd(path: Path, work: Path) -> list[str]:
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    return [
+        sys.executable, "-c", "from dualscope.cli import main; main()", "screen", str(path),
+        "--db", str(work / "bench.duckdb"), "--out", str(work / "out"),
+    ]  # fmt: skip
+
+
+def run(n: int) -> dict[str, float]:
+    path = corpus(n)
+    size = path.stat().st_size / 1e6
+    bare, _ = timed([sys.executable, "-c", BARE_SCAN, str(path)])
+    screen, _ = timed(screen_cmd(path, CACHE / f"run_{n}"))
+    print(
+        f"{n:,} works ({size:.0f} MB gz): bare read_json {bare:.1f} s, "
+        f"screen {screen:.1f} s, ratio {screen / bare:.2f} (target <= 2)"
+    )
+    return {"works": n, "bare_s": bare, "screen_s": screen, "ratio": screen / bare}
+
+
+def peak_memory(n: int) -> float:
+    """Peak RSS of `screen` on ``n`` works, measured in a fresh child (ru_maxrss)."""
+    path = corpus(n)
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "stdout=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    started = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *screen_cmd(path, CACHE / f"run_{n}")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    peak_mb = int(out.stdout.strip().splitlines()[-1]) / 1024
+    print(
+        f"{n:,} works: screen peak memory {peak_mb:.0f} MB (target < 1536 MB), "
+        f"{time.monotonic() - started:.0f} s"
+    )
+    return peak_mb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--works", type=int, default=100_000)
+    parser.add_argument("--million", action="store_true", help="also 1,000,000 works (memory)")
+    args = parser.parse_args()
+    run(args.works)
+    peak_memory(args.works)
+    if args.million:
+        peak_memory(1_000_000)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
