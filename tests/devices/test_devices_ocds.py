@@ -115,3 +115,11 @@ def test_tenderer_is_evidence_not_a_purchase(catalog) -> None:
     finding = judge(p, catalog)
     assert finding is not None and finding.vendor == "Hikvision"
     assert any(e.startswith("tenderer 'Hikvision Italy") for e in finding.evidence)
+
+
+def test_brand_deep_inside_a_long_description(catalog) -> None:
+    p = Purchase("long", "x", suppliers=["Integratore S.r.l."])
+    p.items.append("Fornitura e posa. " * 200 + "Telecamere Dahua.")
+    finding = judge(p, catalog)
+    assert finding is not None and finding.vendor == "Dahua"
+    assert len(finding.items[0]) == 300

@@ -21,7 +21,8 @@ from dualscope.devices.names import match_models, match_names
 from dualscope.devices.readers.ocds_documents import documents, iter_releases
 from dualscope.devices.stats import ReadLog
 
-_TEXT_CAP = 500
+_TEXT_CAP = 65_536  # matched in full up to 64 KiB
+_SHOWN = 300  # characters of each item shown in contracts.csv
 
 
 @dataclass
@@ -168,6 +169,10 @@ def merge_release(purchase: Purchase, release: dict[str, Any]) -> None:
     purchase.note_date("release", _str(release.get("date"))[:10])
 
 
+def _shown(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
 def _after_sale(hit: Hit, date: str) -> bool:
     return bool(hit.owned_until and date and date[:7] > hit.owned_until)
 
@@ -207,7 +212,8 @@ def judge(purchase: Purchase, catalog: Catalog) -> ContractFinding | None:
     brands = [h.brand for h in strong if h.brand and (h.vendor == best.vendor)]
     return ContractFinding(
         ocid=purchase.ocid, buyer=purchase.buyer, suppliers=purchase.suppliers, vendor=vendor,
-        brand=brands[0] if brands else "", items=purchase.items, cpv=purchase.cpv,
+        brand=brands[0] if brands else "", items=[_shown(i) for i in purchase.items],
+        cpv=purchase.cpv,
         amount=purchase.amount, currency=purchase.currency, date=purchase.date,
         evidence=list(dict.fromkeys(evidence)),
     )  # fmt: skip
