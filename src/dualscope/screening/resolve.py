@@ -124,7 +124,7 @@ class _Resolver:
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)
         size = -(-len(batch) // (self.workers * 4))
         chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
-        results = []
+        results: list[tuple[int, list[Verdict], str | None]] = []
         for offset, part in zip(
             range(0, len(batch), size), self._pool.map(_resolve_chunk, chunks), strict=True
         ):
