@@ -168,3 +168,31 @@ def test_failed_export_leaves_previous_output(con, tmp_path, monkeypatch) -> Non
         export_csv(con, out)
     assert sorted((p.name, p.read_bytes()) for p in out.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["csv"]
+
+
+def test_export_never_replaces_a_folder_of_other_files(con, tmp_path) -> None:
+    from dualscope.errors import DualscopeError
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "thesis.docx").write_text("precious", encoding="utf-8")
+    for export in (export_csv, export_parquet):
+        with pytest.raises(DualscopeError, match="holds other files"):
+            export(con, documents)
+    assert (documents / "thesis.docx").read_text(encoding="utf-8") == "precious"
+    export_csv(con, tmp_path / "csv")
+    export_csv(con, tmp_path / "csv")  # a previous export may be replaced
+
+
+def test_export_target_kind_checked(con, tmp_path) -> None:
+    from dualscope.errors import DualscopeError
+
+    a_file = tmp_path / "result.xlsx"
+    a_file.write_bytes(b"x")
+    with pytest.raises(DualscopeError, match="is a file"):
+        export_csv(con, a_file)
+    assert a_file.read_bytes() == b"x"
+    with pytest.raises(DualscopeError, match="is a folder"):
+        export_xlsx(con, tmp_path)
+    with pytest.raises(DualscopeError, match="is a folder"):
+        export_ftm(con, tmp_path)

@@ -48,10 +48,35 @@ def _table_rows(
     return header, rows
 
 
+def check_folder_target(out: Path, suffix: str) -> None:
+    """Refuse a target the atomic folder swap would damage: a file, or a folder of other files.
+
+    The export replaces the whole folder, so a folder may only hold this export's own tables
+    (a previous export); anything else is the user's and stays untouched.
+    """
+    if out.exists() and not out.is_dir():
+        raise DualscopeError(f"{out} is a file", hint=f"give a folder for the {suffix} tables")
+    if out.is_dir():
+        ours = {f"{t.name}{suffix}" for t in tables.TABLES}
+        other = sorted(p.name for p in out.iterdir() if p.name not in ours)
+        if other:
+            more = ", …" if len(other) > 3 else ""
+            raise DualscopeError(
+                f"{out} holds other files ({', '.join(other[:3])}{more})",
+                hint="export into a new or empty folder; it is replaced as a whole",
+            )
+
+
+def check_file_target(out: Path) -> None:
+    if out.is_dir():
+        raise DualscopeError(f"{out} is a folder", hint="give a file name, e.g. result.xlsx")
+
+
 def export_csv(
     con: duckdb.DuckDBPyConnection, out: Path, *, pseudonymise: bool = False
 ) -> dict[str, int]:
     """Write ``out/<table>.csv`` for every table; returns rows written per table."""
+    check_folder_target(out, ".csv")
     pseudo = for_store(con) if pseudonymise else None
     counts: dict[str, int] = {}
     with atomic_dir(out) as tmp:
@@ -79,6 +104,7 @@ def export_xlsx(
     con: duckdb.DuckDBPyConnection, out: Path, *, pseudonymise: bool = False
 ) -> dict[str, int]:
     """Write one workbook with a sheet per table (write-only mode: flat memory)."""
+    check_file_target(out)
     pseudo = for_store(con) if pseudonymise else None
     wb = Workbook(write_only=True)
     counts: dict[str, int] = {}
@@ -103,6 +129,7 @@ def export_xlsx(
 
 def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
     """Write ``out/<table>.parquet`` for every table, typed (lists stay lists), via Arrow."""
+    check_folder_target(out, ".parquet")
     counts: dict[str, int] = {}
     with atomic_dir(out) as tmp:
         for t in tables.TABLES:

@@ -28,6 +28,7 @@ import duckdb
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
+from dualscope.errors import DualscopeError
 from dualscope.fsutil import atomic_file
 from dualscope.report import tables
 from dualscope.report.data import doi_url
@@ -217,6 +218,8 @@ def export_ftm(
     facts: WatchlistFacts | None = None,
 ) -> int:
     """Write the entities as JSON Lines to ``out`` atomically; returns the number written."""
+    if out.is_dir():
+        raise DualscopeError(f"{out} is a folder", hint="give a file name, e.g. entities.jsonl")
     pseudo = for_store(con) if pseudonymise else None
     n = 0
     with atomic_file(out, "w", encoding="utf-8") as handle:

@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from dualscope import __version__
+from dualscope.errors import DualscopeError
 from dualscope.fsutil import atomic_file
 from dualscope.geo.countries import country_name
 from dualscope.report import charts
@@ -164,6 +165,11 @@ def write_report(
     ``pseudonymise`` replaces researcher names with stable codes everywhere in the file (it
     needs a writable store the first time, to create the store's salt).
     """
+    path = Path(path)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DualscopeError(f"{path.parent} is a file", hint="give a folder for report.html")
+    if path.is_dir():
+        raise DualscopeError(f"{path} is a folder", hint="give a file name for the report")
     html = render_report(load_report(con, pseudonymise=pseudonymise, facts=facts))
-    with atomic_file(Path(path), "w", encoding="utf-8") as handle:
+    with atomic_file(path, "w", encoding="utf-8") as handle:
         handle.write(html)
