@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dualscope.devices.catalog import default_catalog
@@ -148,3 +148,38 @@ def test_fuzz_mutated_xlsx(data: st.DataObject) -> None:
         bad.write_bytes(data.draw(mutated(_xlsx_bytes())))
         log = ReadLog()
         list(read_inventory_xlsx(bad, CATALOG, OUI, log))
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_fuzz_name_matching_properties(text: str) -> None:
+    from dualscope.devices.names import match_models, match_names, normalise
+    from dualscope.devices.oui import normalise_mac
+
+    once = normalise(text)
+    assert normalise(once) == once  # idempotent
+    assert once == once.strip() and "  " not in once
+    for vendor_field in (False, True):
+        for hit in match_names(text, CATALOG, vendor_field=vendor_field):
+            assert hit.vendor in (None, "Hikvision", "Dahua") and hit.evidence
+    for hit in match_models(text, CATALOG):
+        assert hit.model and hit.model in text
+    mac = normalise_mac(text)
+    assert mac is None or normalise_mac(mac) == mac
+
+
+@FUZZ
+@given(
+    prefix=st.sampled_from(["", "Fornitura ", "HiKOKI ", "Hikari "]), suffix=st.text(max_size=20)
+)
+def test_fuzz_confusables_never_become_vendors(prefix: str, suffix: str) -> None:
+    from dualscope.devices.names import match_names
+
+    # the random tail must not itself spell (or nearly spell) a watched name
+    assume(not any(w in suffix.lower() for w in _NAME_STARTS))
+    for name in ("HiKOKI", "Hikari", "Hitachi", "Hikma", "Dahuang", "Shanghai Dahua Scale Factory"):
+        text = f"{prefix}{name} {suffix}"
+        assert match_names(text, CATALOG, vendor_field=True) == [], text
+
+
+_NAME_STARTS = ("hi", "dah", "ezv", "imou", "lorex", "lts", "amc", "ann", "lec", "zhej", "hang")
