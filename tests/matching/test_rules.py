@@ -8,7 +8,7 @@ from dualscope.matching.known import KnownInstitution
 from dualscope.matching.matcher import Matcher
 from dualscope.watchlist.model import Subunit
 
-from .factory import make_entity, make_watchlist, ndu, small_watchlist
+from .factory import hit, make_entity, make_watchlist, ndu, small_watchlist
 
 
 @pytest.fixture(scope="module")
@@ -359,3 +359,35 @@ def test_japanese_kanji_names_are_not_chinese_names() -> None:
     assert matcher.match("東北大学大学院歯学研究科") == []  # Tohoku University, Sendai
     assert matcher.match("東北大学 工学研究科 とうほく") == []
     assert [m.entity_id for m in matcher.match("東北大學信息科學與工程學院")] == ["neu"]
+
+
+def test_short_name_starting_a_longer_organisation_name() -> None:
+    cec = make_entity(
+        "cec", "China Electronics Corporation", aliases=[("China Electronics", "name")]
+    )
+    matcher = Matcher(make_watchlist(cec))
+    assert matcher.match("China Electronics Standardization Institute, Beijing") == []
+    assert [m.entity_id for m in matcher.match("China Electronics, Beijing")] == ["cec"]
+
+
+def test_place_and_organisation_words_make_a_weak_subunit_name() -> None:
+    whut = make_entity(
+        "whut",
+        "Wuhan University of Technology",
+        subunits=[Subunit(name="Qingdao Research Institute", kind="institute")],
+    )
+    matcher = Matcher(make_watchlist(whut, hit()))
+    found = matcher.match("Harbin Institute of Technology Qingdao Research Institute, Qingdao")
+    assert [m.entity_id for m in found] == ["hit"]
+
+
+def test_campus_name_containing_the_university_name() -> None:
+    sdu = make_entity(
+        "sdu",
+        "Shandong University",
+        subunits=[Subunit(name="Shandong University, Weihai", kind="campus")],
+    )
+    matcher = Matcher(make_watchlist(sdu))
+    found = matcher.match("Shandong University (Weihai), Weihai 264209")
+    assert [m.entity_id for m in found] == ["sdu"]
+    assert found[0].evidence[0].rule == "subunit"

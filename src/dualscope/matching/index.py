@@ -95,6 +95,8 @@ class WatchlistIndex:
     chinese_by_start: dict[str, list[tuple[str, AliasEntry]]]  # first two characters → aliases
     ids: dict[str, list[tuple[str, str, str | None]]]  # id → (entity_id, scheme, subunit)
     token_aliases: dict[str, list[AliasEntry]]  # distinctive canonical token → aliases (fuzzy)
+    # entity id → canonical keys of its own names (not its sub-units')
+    entity_keys: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
     # proper prefixes of name keys → the entities whose longer names start that way
     prefixes: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
 
@@ -235,6 +237,8 @@ def _add_name(
         return
     entry = AliasEntry(entity.id, name, kind, key, tuple(norm), is_generic(key), subunit, sub_kind)
     index.names.add(key, entry)
+    if subunit is None:
+        index.entity_keys.setdefault(entity.id, set()).add(key)
     for n in range(2, len(key)):
         index.prefixes.setdefault(key[:n], set()).add(entity.id)
     for token in set(key):

@@ -22,7 +22,11 @@ from typing import ClassVar
 from rapidfuzz import fuzz, process
 
 from dualscope.matching import rules
-from dualscope.matching.context import CHINESE_PLACES, chinese_context, foreign_context
+from dualscope.matching.context import (
+    CHINESE_PLACES,
+    chinese_context,
+    foreign_context,
+)
 from dualscope.matching.fuzzy import FuzzyIndex
 from dualscope.matching.index import (
     AliasEntry,
@@ -67,6 +71,38 @@ _NOT_A_PLACE = frozenset({"china", "chinese", "pla", "prc"})
 _PLACE_NAMES = CHINESE_PLACES - {"chinese"}
 CACHE_SIZE = 262_144
 TOPICAL_MAX_WORDS = 4
+SHORT_ALIAS = 2
+# Words that only say what kind of organisation something is.
+ORG_WORDS = frozenset(
+    [
+        "univ",
+        "inst",
+        "acad",
+        "coll",
+        "sch",
+        "ctr",
+        "lab",
+        "res",
+        "grad",
+        "dept",
+        "corp",
+        "grp",
+        "co",
+        "natl",
+        "key",
+        "state",
+        "campus",
+        "branch",
+        "div",
+        "base",
+        "station",
+        "office",
+    ]
+)
+# Head nouns of organisation names.
+HEAD_NOUNS = frozenset(
+    {"univ", "inst", "acad", "coll", "sch", "corp", "grp", "co", "ctr", "lab", "hosp", "ltd"}
+)
 MIN_CLOSEST = 0.3  # below this similarity a "closest name" is noise, not worth showing
 
 _Found = dict[str, tuple[float, list[Evidence], int]]  # entity id → (score, evidence, order)
@@ -267,6 +303,16 @@ class Matcher:
             matches.append(Match(entity.id, entity.name_en, entity.category, score, tuple(ranked)))
         return tuple(matches)
 
+    def _names_its_parent(self, entry: AliasEntry) -> bool:
+        """True when a sub-unit's name contains its institution's name ("Shandong University,
+        Weihai"): then the name is as specific as the institution's own."""
+        key = entry.key
+        return any(
+            key[i : i + len(name)] == name
+            for name in self.index.entity_keys.get(entry.entity_id, ())
+            for i in range(len(key) - len(name) + 1)
+        )
+
     def _entity_place(self, entity_id: str, tokens: set[str]) -> str | None:
         """The entity's own city, province or place in its name, when ``tokens`` mention it."""
         places = self._places.get(entity_id)
@@ -347,6 +393,15 @@ class Matcher:
         )
         if longer and not longer & owners:
             return True  # the words go on as in another entity's longer name: not this short one
+        # "China Electronics Standardization Institute": a short name without a head noun,
+        # followed by one, is the start of another organisation's name.
+        short = len(part.keys) > end and len(owners) == 1 and end - start <= SHORT_ALIAS
+        if (
+            short
+            and part.keys[end - 1] not in HEAD_NOUNS
+            and HEAD_NOUNS.intersection(part.keys[end:])
+        ):
+            return True
         return first > 0 and norm[first - 1] in DIRECTIONS
 
     def _accept(
@@ -375,7 +430,8 @@ class Matcher:
                 continue  # another Chinese institution bears this alias as its name today
             if entry.subunit is not None:
                 evidence = rules.subunit(matched, entry, name)
-                if entry.generic or len(owners) > 1 or _topical(key):
+                weak = entry.generic or _topical(key)
+                if len(owners) > 1 or (weak and not self._names_its_parent(entry)):
                     pending.append((entry.entity_id, evidence))
                     continue
                 score = rules.SCORES["subunit"]
@@ -474,11 +530,14 @@ def _maximal(
 
 
 def _topical(key: tuple[str, ...]) -> bool:
-    """A short sub-unit name with no place, number or proper name ("Artificial Intelligence
-    Research Center"): many institutions have one, so alone it proves nothing."""
-    return len(key) <= TOPICAL_MAX_WORDS and not any(
-        token in CHINESE_PLACES or not token.isalpha() for token in key
-    )
+    """A short sub-unit name many institutions have, so alone it proves nothing: no place or
+    number in it ("Artificial Intelligence Research Center"), or only places and organisation
+    words ("Qingdao Research Institute", "Shenzhen Campus")."""
+    if len(key) > TOPICAL_MAX_WORDS:
+        return False
+    if not any(token in CHINESE_PLACES or not token.isalpha() for token in key):
+        return True
+    return all(token in ORG_WORDS or token in CHINESE_PLACES for token in key)
 
 
 def _context_words(tokens: list[str]) -> str:
