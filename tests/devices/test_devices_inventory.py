@@ -175,3 +175,9 @@ def test_prose_with_commas_is_not_an_inventory(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert detect_format(notes) is None
+
+
+def test_xlsx_strict_error_names_the_sheet_row(tmp_path: Path, catalog, oui, write_xlsx) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", [["Vendor", "Model"], ["Dahua", "x", "extra"]])
+    with pytest.raises(InputError, match=r"s\.xlsx, line 2, record Kameras: more fields"):
+        list(read_inventory_xlsx(path, catalog, oui, ReadLog(strict=True)))

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from dualscope.devices.evidence import Hit, Observation
 from dualscope.devices.names import match_models, match_names
 from dualscope.devices.oui import OuiIndex
 from dualscope.devices.stats import ReadLog
+from dualscope.errors import DualscopeError
 
 ROLES: dict[str, tuple[str, ...]] = {
     "manufacturer": (
@@ -233,6 +235,12 @@ def read_inventory_csv(
     yield from _read_rows(path, _csv_rows(path, log), "inventory-csv", catalog, oui, log)
 
 
+def _used_width(row: Sequence[object]) -> int:
+    """Cells up to the last non-empty one (XLSX rows are padded to the sheet's width)."""
+    filled = [i for i, cell in enumerate(row) if str(cell or "").strip()]
+    return filled[-1] + 1 if filled else 0
+
+
 def _read_rows(
     path: Path,
     rows: Iterable[tuple[int, Sequence[object]]],
@@ -251,7 +259,7 @@ def _read_rows(
             buffered.append(row)
             found = find_header(buffered)
             if found is not None:
-                header, width = found[1], len(buffered[found[0]])
+                header, width = found[1], _used_width(buffered[found[0]])
             elif len(buffered) >= _HEADER_SCAN_ROWS:
                 break
             continue
@@ -281,7 +289,9 @@ def read_inventory_xlsx(
     # openpyxl on a damaged workbook raises whatever its zip/XML layers raise (zlib.error,
     # EOFError, KeyError, ParseError, ...): fuzzing found many; any of them means "unreadable".
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # "extension not supported", "no default style": harmless
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         log.skip(path, "unreadable XLSX", detail=f"{type(exc).__name__}: {exc}")
         return
@@ -292,6 +302,8 @@ def read_inventory_xlsx(
                     (i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)
                 )
                 yield from _read_rows(path, rows, "inventory-xlsx", catalog, oui, log, sheet.title)
+            except DualscopeError:
+                raise  # --strict: the bad record's own message
             except Exception as exc:  # damaged sheet XML: see load_workbook above
                 log.skip(path, "unreadable XLSX sheet", record=sheet.title, detail=str(exc))
     finally:
