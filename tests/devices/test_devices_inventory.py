@@ -181,3 +181,11 @@ def test_xlsx_strict_error_names_the_sheet_row(tmp_path: Path, catalog, oui, wri
     path = write_xlsx(tmp_path / "s.xlsx", [["Vendor", "Model"], ["Dahua", "x", "extra"]])
     with pytest.raises(InputError, match=r"s\.xlsx, line 2, record Kameras: more fields"):
         list(read_inventory_xlsx(path, catalog, oui, ReadLog(strict=True)))
+
+
+def test_utf16_tab_separated_export(tmp_path: Path, catalog, oui) -> None:
+    path = tmp_path / "export.txt"
+    path.write_bytes("Asset ID\tManufacturer\tModel\nU-1\tHikvision\tDS-2CD1\n".encode("utf-16"))
+    assert detect_format(path) == "inventory-csv"
+    obs = list(read_inventory_csv(path, catalog, oui, ReadLog()))
+    assert obs[0].asset_id == "U-1" and obs[0].hits[0].vendor == "Hikvision"

@@ -60,8 +60,14 @@ def _raw_head(path: Path) -> bytes:
     return head
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def decode(data: bytes, *, head: bool = False) -> str:
-    """UTF-8 (BOM dropped); Windows-1252 when the bytes are not UTF-8 (mixed files: per line)."""
+    """UTF-8 (BOM dropped); UTF-16 with a BOM (Excel "Unicode text"); Windows-1252 when the
+    bytes are not UTF-8 (mixed files: decided per line)."""
+    if head and data.startswith(UTF16_BOMS):
+        return data[: len(data) // 2 * 2].decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -110,14 +116,22 @@ def _json_kind(text: str) -> str | None:
 def iter_lines(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str]]:
     """(line number, text) of a text file, gzip or not; a cut-off gzip ends in one counted skip."""
     with path.open("rb") as probe:
-        gz = probe.read(2) == GZIP_MAGIC
+        magic = probe.read(2)
+    if magic in UTF16_BOMS:
+        yield from _utf16_lines(path)
+        return
     lineno = 0
     try:
-        with gzip.open(path, "rb") if gz else path.open("rb") as raw:
+        with gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb") as raw:
             for lineno, data in enumerate(raw, start=1):
                 yield lineno, decode(data)
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
         log.skip(path, "truncated or corrupt gzip", line=lineno + 1, detail=f"{fmt}: {exc}")
+
+
+def _utf16_lines(path: Path) -> Iterator[tuple[int, str]]:
+    with path.open(encoding="utf-16", errors="replace", newline="") as handle:
+        yield from enumerate(handle, start=1)
 
 
 def read_text(path: Path, log: ReadLog, fmt: str) -> str:
