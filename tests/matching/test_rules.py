@@ -391,3 +391,35 @@ def test_campus_name_containing_the_university_name() -> None:
     found = matcher.match("Shandong University (Weihai), Weihai 264209")
     assert [m.entity_id for m in found] == ["sdu"]
     assert found[0].evidence[0].rule == "subunit"
+
+
+def test_short_chinese_abbreviation_must_stand_alone() -> None:
+    casc = make_entity(
+        "casc",
+        "China Aerospace Science and Technology Corporation",
+        name_zh="中国航天科技集团",
+        aliases=[("中国航天", "chinese")],
+    )
+    matcher = Matcher(make_watchlist(casc))
+    assert matcher.match("中国航天员科研训练中心，北京") == []  # astronaut centre, not CASC
+    assert [m.entity_id for m in matcher.match("中国航天，北京")] == ["casc"]
+    assert [m.entity_id for m in matcher.match("中国航天科技集团第五研究院")] == ["casc"]
+
+
+def test_chinese_generic_subunit_name_only_supports_its_parent() -> None:
+    amu = make_entity(
+        "amu",
+        "Army Medical University",
+        name_zh="陆军军医大学",
+        subunits=[Subunit(name="Third Affiliated Hospital", name_zh="第三附属医院")],
+    )
+    matcher = Matcher(make_watchlist(amu))
+    assert matcher.match("南昌大学第三附属医院") == []
+
+
+def test_chinese_independent_college_is_not_the_university() -> None:
+    scu = make_entity("sichuan-university", "Sichuan University", name_zh="四川大学")
+    matcher = Matcher(make_watchlist(scu))  # bundled near misses: 四川大学锦城学院
+    assert matcher.match("四川大学锦城学院") == []
+    assert matcher.match("Sichuan University Jincheng College, Chengdu") == []
+    assert [m.entity_id for m in matcher.match("四川大学化学学院")] == ["sichuan-university"]

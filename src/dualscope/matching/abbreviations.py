@@ -14,7 +14,7 @@ from __future__ import annotations
 
 # canonical key -> every spelling that collapses to it (full words first, then abbreviations).
 _GROUPS: dict[str, tuple[str, ...]] = {
-    "univ": ("university", "universities", "univ", "universitat", "universite"),
+    "univ": ("university", "univ", "universitat", "universite"),
     "natl": ("national", "natl"),
     "technol": ("technology", "technologies", "technological", "technol", "tech"),
     "engn": ("engineering", "engn", "engineer", "engineers", "eng"),

@@ -105,7 +105,7 @@ def _entity_names(entity: Entity) -> Iterator[tuple[str, str, str | None, str | 
     """(name, kind, subunit name, subunit kind) for every name of an entity and its sub-units."""
     yield entity.name_en, "official", None, None
     if entity.name_zh:
-        yield entity.name_zh, "chinese", None, None
+        yield entity.name_zh, "official", None, None
     for alias in entity.aliases:
         yield alias.name, alias.kind, None, None
     for sub in entity.subunits:

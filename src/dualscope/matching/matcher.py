@@ -63,7 +63,8 @@ _NUMBERED = re.compile(
     r"|\bcetc (?:no )?(\d{1,3})(?:st|nd|rd|th)?(?: research)? institute\b"
 )
 _CETC_ID = "china-electronics-technology-group-corporation"
-_HOSPITAL_ZH = "医院"
+# A hospital, cancer centre or "affiliated" unit is an organisation of its own.
+_HOSPITAL_ZH = ("医院", "肿瘤", "附属")
 _HAS_UPPER = re.compile(r"[A-Z]")
 _PLA_PREFIX_ENDS = ("解放军", "武警")
 _NOT_A_PLACE = frozenset({"china", "chinese", "pla", "prc"})
@@ -72,6 +73,7 @@ _PLACE_NAMES = CHINESE_PLACES - {"chinese"}
 CACHE_SIZE = 262_144
 TOPICAL_MAX_WORDS = 4
 SHORT_ALIAS = 2
+SHORT_CHINESE = 4
 # Words that only say what kind of organisation something is.
 ORG_WORDS = frozenset(
     [
@@ -233,9 +235,9 @@ class Matcher:
             all_tokens = [t for f in findings for t in f.part.norm]
             in_china = chinese_context(all_tokens, country, cjk)
             abroad = foreign_context(all_tokens, country)
-            if cjk and not is_japanese(text):
-                self._chinese(text, found)
             pending: list[tuple[str, Evidence]] = []
+            if cjk and not is_japanese(text):
+                self._chinese(text, found, pending)
             for finding in findings:
                 part = finding.part
                 for start, end, entries in finding.hits:
@@ -341,7 +343,7 @@ class Matcher:
             self._add(found, entity_id, rules.SCORES["identifier"], evidence)
 
     # rule: Chinese names
-    def _chinese(self, text: str, found: _Found) -> None:
+    def _chinese(self, text: str, found: _Found, pending: list[tuple[str, Evidence]]) -> None:
         by_start = self.index.chinese_by_start
         for raw in segments(text):
             if not has_cjk(raw):
@@ -360,17 +362,30 @@ class Matcher:
                     continue
                 if entry.generic and at > 0 and not compact[:at].endswith(_PLA_PREFIX_ENDS):
                     continue  # a short name inside a longer Chinese name
-                if _HOSPITAL_ZH in compact and _HOSPITAL_ZH not in zh:
+                if any(word in compact and word not in zh for word in _HOSPITAL_ZH):
                     continue
+                if entry.kind != "official" and len(zh) <= SHORT_CHINESE and compact != zh:
+                    continue  # a short abbreviation must stand alone: 中国航天 in 中国航天员...
                 if self.known.suppresses_chinese(compact, zh, entry.entity_id):
                     continue
                 taken.append(span)
-                evidence = (
-                    rules.subunit(zh, entry, self._name(entry.entity_id))
-                    if entry.subunit
-                    else rules.chinese_name(zh, entry, self._name(entry.entity_id))
-                )
+                name = self._name(entry.entity_id)
+                if entry.subunit:
+                    evidence = rules.subunit(zh, entry, name)
+                    if not self._chinese_parent_in(zh, entry.entity_id):
+                        pending.append((entry.entity_id, evidence))
+                        continue
+                else:
+                    evidence = rules.chinese_name(zh, entry, name)
                 self._add(found, entry.entity_id, rules.SCORES["chinese_name"], evidence)
+
+    def _chinese_parent_in(self, zh: str, entity_id: str) -> bool:
+        """True when a Chinese sub-unit name contains its institution's Chinese name."""
+        return any(
+            name in zh
+            for name, entry in self.index.chinese
+            if entry.entity_id == entity_id and entry.subunit is None and name != zh
+        )
 
     # rules: exact alias, WoS abbreviation, generic name in context, sub-unit, fuzzy spelling
     def _continues(
