@@ -13,6 +13,7 @@ from dualscope.devices.outputs.html import render_html
 from dualscope.devices.outputs.tables import CONTRACT_COLUMNS, DEVICE_COLUMNS, safe_cell
 from dualscope.devices.pipeline import analyse, run_devices
 from dualscope.errors import DualscopeError, InputError
+from dualscope.fsutil import OUTPUT_MARKER
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -30,7 +31,7 @@ def inputs(data_dir: Path, xlsx_inventory: Path, tmp_path: Path) -> list[Path]:
 def test_outputs_and_correlation(inputs: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_devices(inputs, out)
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if p.name != OUTPUT_MARKER) == [
         "contracts.csv", "devices.csv", "devices.html", "summary.json",
     ]  # fmt: skip
     with (out / "devices.csv").open(encoding="utf-8") as handle:

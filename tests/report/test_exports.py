@@ -12,6 +12,7 @@ import pytest
 from followthemoney import model
 from openpyxl import load_workbook
 
+from dualscope.fsutil import OUTPUT_MARKER
 from dualscope.report.exports import export_csv, export_parquet, export_xlsx
 from dualscope.report.ftm import export_ftm
 from dualscope.report.synthetic import HOSTILE_AUTHOR, HOSTILE_TITLE
@@ -35,7 +36,7 @@ def _store_count(con, sql: str) -> int:
 def test_csv_folder_neutralises_formulas(con, tmp_path) -> None:
     out = tmp_path / "csv"
     counts = export_csv(con, out)
-    assert sorted(p.stem for p in out.iterdir()) == sorted(NAMES)
+    assert sorted(p.stem for p in out.iterdir() if p.name != OUTPUT_MARKER) == sorted(NAMES)
     with (out / "works.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == counts["works"] == _store_count(con, "SELECT count(*) FROM screen_works")
@@ -92,7 +93,7 @@ def test_xlsx_strips_illegal_characters(report_store, tmp_path) -> None:
 def test_parquet_typed_lists(con, tmp_path) -> None:
     out = tmp_path / "pq"
     counts = export_parquet(con, out)
-    assert sorted(p.stem for p in out.iterdir()) == sorted(NAMES)
+    assert sorted(p.stem for p in out.iterdir() if p.name != OUTPUT_MARKER) == sorted(NAMES)
     check = duckdb.connect()
     works = out / "works.parquet"
     desc = {

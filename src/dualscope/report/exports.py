@@ -21,7 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from dualscope.csvout import write_csv
 from dualscope.errors import DualscopeError
-from dualscope.fsutil import atomic_dir, atomic_file
+from dualscope.fsutil import OUTPUT_MARKER, atomic_dir, atomic_file
 from dualscope.report import tables
 from dualscope.report.pseudonym import Pseudonymiser, for_store, pseudonymise_record
 
@@ -57,7 +57,7 @@ def check_folder_target(out: Path, suffix: str) -> None:
     if out.exists() and not out.is_dir():
         raise DualscopeError(f"{out} is a file", hint=f"give a folder for the {suffix} tables")
     if out.is_dir():
-        ours = {f"{t.name}{suffix}" for t in tables.TABLES}
+        ours = {f"{t.name}{suffix}" for t in tables.TABLES} | {OUTPUT_MARKER}
         other = sorted(p.name for p in out.iterdir() if p.name not in ours)
         if other:
             more = ", …" if len(other) > 3 else ""
