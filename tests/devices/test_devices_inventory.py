@@ -189,3 +189,15 @@ def test_utf16_tab_separated_export(tmp_path: Path, catalog, oui) -> None:
     assert detect_format(path) == "inventory-csv"
     obs = list(read_inventory_csv(path, catalog, oui, ReadLog()))
     assert obs[0].asset_id == "U-1" and obs[0].hits[0].vendor == "Hikvision"
+
+
+def test_oem_label_with_a_watched_mac(tmp_path: Path, catalog, oui) -> None:
+    path = tmp_path / "inv.csv"
+    path.write_text(
+        "Asset tag,Manufacturer,Model,MAC\n"
+        "H-1,Honeywell,HC30W25R3,08:ED:ED:00:00:01\n"
+        "H-2,Honeywell,HC30W25R3,\n",
+        encoding="utf-8",
+    )
+    devices = correlate(read_inventory_csv(path, catalog, oui, ReadLog()), catalog)
+    assert [(d.device_id, d.vendor, d.brand) for d in devices] == [("H-1", "Dahua", "Honeywell")]

@@ -36,7 +36,8 @@ def test_vendor_field_names(catalog, text: str, vendor: str, brand: str | None) 
      "Shanghai Dahua Scale Factory", "Rolex", "Axis Communications", ""],
 )  # fmt: skip
 def test_confusables_are_not_vendors(catalog, text: str) -> None:
-    assert match_names(text, catalog, vendor_field=True) == []
+    # plain Honeywell/Panasonic come back as weak hits: a brand label, never a finding
+    assert [h for h in match_names(text, catalog, vendor_field=True) if not h.weak] == []
 
 
 def test_fuzzy_is_never_used_on_free_text(catalog) -> None:

@@ -123,3 +123,8 @@ def test_brand_deep_inside_a_long_description(catalog) -> None:
     finding = judge(p, catalog)
     assert finding is not None and finding.vendor == "Dahua"
     assert len(finding.items[0]) == 300
+
+
+def test_plain_oem_supplier_is_not_a_finding(catalog) -> None:
+    p = Purchase("h", "x", suppliers=["Honeywell International"], items=["Video cameras"])
+    assert judge(p, catalog) is None

@@ -63,6 +63,7 @@ def _hit_from_key(key: NameKey, raw: str, rule: str) -> Hit:
         signal="name",
         confidence=key.confidence if rule == "exact" else "medium",
         evidence=f"{rule} {key.kind} {raw[:80]!r} → {who}{parent}{note}",
+        weak=not key.flag,  # e.g. plain "Honeywell": only a brand label next to other evidence
         owned_until=key.owned_until,
     )
 
@@ -80,7 +81,7 @@ def match_names(text: str, catalog: Catalog, *, vendor_field: bool = False) -> l
         found += catalog.names_by_compact.get(norm.replace(" ", ""), [])
     hits: dict[tuple[str | None, str | None], Hit] = {}
     for key in found:
-        if (key.vendor_field_only and not vendor_field) or not key.flag:
+        if key.vendor_field_only and not vendor_field:
             continue
         raw = text.strip() if vendor_field else key.phrase
         hits.setdefault((key.vendor, key.brand), _hit_from_key(key, raw, "exact"))

@@ -183,7 +183,8 @@ def judge(purchase: Purchase, catalog: Catalog) -> ContractFinding | None:
     strong: list[Hit] = []
     for supplier in purchase.suppliers:
         for hit in match_names(supplier, catalog, vendor_field=True):
-            strong.append(hit)
+            if not hit.weak:  # a plain "Honeywell" supplier is not a watched vendor
+                strong.append(hit)
             evidence.append(f"supplier {supplier!r}: {hit.evidence}")
     via = "" if strong or not purchase.suppliers else " (supplied through a reseller)"
     for text in purchase.items + purchase.texts:
