@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ import pyarrow as pa
 
 from dualscope.screening import scan
 from dualscope.screening.options import ScreenOptions
-from dualscope.screening.resolve import MatcherLike, ResolveStats, resolve
+from dualscope.screening.resolve import MatcherLike, ResolveStats, default_workers, resolve
 
 
 class AreaHitLike(Protocol):
@@ -165,22 +166,56 @@ def _assemble(con: duckdb.DuckDBPyConnection, classifier: ClassifierLike) -> lis
     for p in _dicts(con, scan.FLAGGED_PARTNERS):
         partners[p["work_id"]].append(p)
     works = []
+    texts: list[ClassifyInput] = []
     for w in _dicts(con, scan.FLAGGED_WORKS):
-        flagged = FlaggedWork(
-            work_id=w["work_id"],
-            doi=w["doi"],
-            title=w["title"],
-            year=w["publication_year"],
-            matches=matches[w["work_id"]],
-            partners=partners[w["work_id"]],
+        works.append(
+            FlaggedWork(
+                work_id=w["work_id"],
+                doi=w["doi"],
+                title=w["title"],
+                year=w["publication_year"],
+                matches=matches[w["work_id"]],
+                partners=partners[w["work_id"]],
+            )
         )
         topics = [(t[0] or "", t[1] or "") for t in (w["topics"] or [])]
-        hits = classifier.classify(
-            w["title"], abstract_text(w["abstract_inverted_index"]), w["keywords"] or [], topics
+        texts.append(
+            (w["title"], abstract_text(w["abstract_inverted_index"]), w["keywords"] or [], topics)
         )
-        flagged.areas = [(h.area_id, float(h.score), "; ".join(h.evidence)) for h in hits]
-        works.append(flagged)
+    for work, areas in zip(works, classify_all(classifier, texts), strict=True):
+        work.areas = areas
     return works
+
+
+ClassifyInput = tuple[str | None, str | None, list[str], list[tuple[str, str]]]
+Areas = list[tuple[str, float, str]]
+PARALLEL_CLASSIFY_MIN = 1_000
+_CLASSIFIER: dict[str, ClassifierLike] = {}
+
+
+def _classify_chunk(items: list[ClassifyInput]) -> list[Areas]:
+    classifier = _CLASSIFIER["classifier"]
+    return [
+        [(h.area_id, float(h.score), "; ".join(h.evidence)) for h in classifier.classify(*item)]
+        for item in items
+    ]
+
+
+def classify_all(
+    classifier: ClassifierLike, items: list[ClassifyInput], workers: int | None = None
+) -> list[Areas]:
+    """Technology areas of each flagged work; many works are spread over forked workers."""
+    _CLASSIFIER["classifier"] = classifier
+    try:
+        workers = default_workers() if workers is None else workers
+        if workers <= 1 or len(items) < PARALLEL_CLASSIFY_MIN:
+            return _classify_chunk(items)
+        size = -(-len(items) // (workers * 4))
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [areas for part in pool.map(_classify_chunk, chunks) for areas in part]
+    finally:
+        _CLASSIFIER.clear()
 
 
 # --- storing the result --------------------------------------------------------------------

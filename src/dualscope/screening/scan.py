@@ -1,9 +1,10 @@
 """The screening's SQL: one heavy scan over the corpus, then small joins on its result.
 
-``CANDIDATE_SCAN`` is the only statement that reads every work. It is plain SQL (unnest,
-struct field access, list predicates, GROUP BY) so the same step can run on Spark SQL over the
-full OpenAlex snapshot (``explode``/``exists`` for ``unnest``/``list_has_any``) and hand its small
-result to the Python stage. It keeps one row per authorship of each *candidate* co-publication:
+``CANDIDATE_SCAN`` is the only statement that reads every work. It is plain SQL (struct field
+access, higher-order list predicates, unnest) so the same step can run on Spark SQL over the
+full OpenAlex snapshot (``exists``/``transform``/``explode`` for ``list_bool_or``/
+``list_transform``/``unnest``) and hand its small result to the Python stage. It keeps one row
+per authorship of each *candidate* co-publication:
 
 - at least one focus-country signal: an institution with a focus ``country_code``, a focus
   country in ``authorships.countries``, or an authorship with raw affiliation text but no
@@ -22,13 +23,30 @@ from __future__ import annotations
 
 CANDIDATE_SCAN = """
 CREATE OR REPLACE TEMP TABLE _screen_cand AS
-WITH a AS (
-    SELECT work_id, doi, publication_year AS year,
-           unnest(authorships) AS au,
-           generate_subscripts(authorships, 1) AS author_index
+WITH w AS (
+    SELECT work_id, doi, publication_year AS year, authorships
     FROM works
     WHERE ($since IS NULL OR publication_year >= $since)
       AND ($until IS NULL OR publication_year <= $until)
+      -- a focus-country signal
+      AND list_bool_or(list_transform(authorships, lambda a:
+            list_has_any(list_transform(coalesce(a.institutions, []),
+                                        lambda i: upper(i.country_code)), $focus)
+            OR list_has_any(list_transform(coalesce(a.countries, []), lambda c: upper(c)), $focus)
+            OR (len(coalesce(a.institutions, [])) = 0
+                AND len(coalesce(a.raw_affiliation_strings, [])) > 0)))
+      -- an authorship that could be Chinese or unknown
+      AND list_bool_or(list_transform(authorships, lambda a:
+            list_contains(list_transform(coalesce(a.institutions, []),
+                                         lambda i: upper(i.country_code)), 'CN')
+            OR list_contains(list_transform(coalesce(a.countries, []), lambda c: upper(c)), 'CN')
+            OR len(coalesce(a.institutions, [])) = 0
+            OR len(coalesce(a.raw_affiliation_strings, [])) > 0))
+), a AS (
+    SELECT work_id, doi, year,
+           unnest(authorships) AS au,
+           generate_subscripts(authorships, 1) AS author_index
+    FROM w
 ), p AS (
     SELECT work_id, doi, year, author_index,
            au.author.id AS author_id,
@@ -40,19 +58,11 @@ WITH a AS (
            list_transform(coalesce(au.countries, []), lambda c: upper(c)) AS countries,
            list_filter(coalesce(au.raw_affiliation_strings, []), lambda s: trim(s) <> '') AS raw
     FROM a
-), candidates AS (
-    SELECT work_id
-    FROM p
-    GROUP BY work_id
-    HAVING bool_or(list_has_any(inst_countries, $focus) OR list_has_any(countries, $focus)
-                   OR (len(institutions) = 0 AND len(raw) > 0))
-       AND bool_or(list_contains(inst_countries, 'CN') OR list_contains(countries, 'CN')
-                   OR len(institutions) = 0 OR len(raw) > 0)
 )
 SELECT p.*,
        CASE WHEN list_contains(inst_countries, 'CN') OR list_contains(countries, 'CN')
             THEN 'CN' END AS country_hint
-FROM p SEMI JOIN candidates USING (work_id)
+FROM p
 """
 
 WORKS_IN_RANGE = """
