@@ -4,7 +4,8 @@
     .venv/bin/python bench/bench_classify.py --works 20000
 
 1. Per-area precision and recall on our labelled sets (tests/classify/data/): the development
-   set the rules were written against, and the held-out set written afterwards.
+   set the rules were written against, the held-out set written afterwards, and the fresh
+   rounds written later still (each round scored once before any rule change).
 2. Throughput in works per second on one core: the labelled papers (title, abstract, keywords)
    cycled to ``--works`` works, classified one by one as the screening pipeline does.
 
@@ -25,7 +26,11 @@ from dualscope.classify.classifier import Classifier
 from dualscope.classify.evaluate import evaluate, load_labelled
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "classify" / "data"
-SETS = (("development", "labelled_papers.csv"), ("held-out", "holdout_papers.csv"))
+SETS = (
+    ("development", "labelled_papers.csv"),
+    ("held-out", "holdout_papers.csv"),
+    ("fresh rounds", "holdout2_papers.csv"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     rate = len(works) / seconds
     print(f"\nthroughput: {len(works)} works in {seconds:.2f} s = {rate:,.0f} works/s")
     print(f"({labelled} of them with at least one area)")
-    print("bar (P >= 0.85, R >= 0.80 on both sets):", "met" if ok else "NOT met")
+    print("bar (P >= 0.85, R >= 0.80 on every set):", "met" if ok else "NOT met")
     return 0 if ok else 1
 
 
