@@ -102,9 +102,12 @@ class OuiIndex:
     def _load_manuf(self, path: Path) -> None:
         if not path.is_file():
             return
+        # cheap pre-filter: the longest word of each watched organisation name
+        markers = {max(phrase.split(), key=len) for phrase, _, _ in self._orgs if phrase}
+        candidate = re.compile("|".join(sorted(map(re.escape, markers))), re.IGNORECASE)
         with path.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:
-                if not line.strip() or line.startswith("#"):
+                if line.startswith("#") or not candidate.search(line):
                     continue
                 cols = line.rstrip("\n").split("\t")
                 if len(cols) < 2:
