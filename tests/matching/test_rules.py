@@ -8,7 +8,7 @@ from dualscope.matching.known import KnownInstitution
 from dualscope.matching.matcher import Matcher
 from dualscope.watchlist.model import Subunit
 
-from .factory import hit, make_entity, make_watchlist, ndu, small_watchlist
+from .factory import hit, make_entity, make_watchlist, ndu, nudt, small_watchlist
 
 
 @pytest.fixture(scope="module")
@@ -423,3 +423,19 @@ def test_chinese_independent_college_is_not_the_university() -> None:
     assert matcher.match("四川大学锦城学院") == []
     assert matcher.match("Sichuan University Jincheng College, Chengdu") == []
     assert [m.entity_id for m in matcher.match("四川大学化学学院")] == ["sichuan-university"]
+
+
+def test_address_country_decides_for_generic_names_and_acronyms() -> None:
+    just = make_entity(
+        "just",
+        "Jiangsu University of Science and Technology",
+        aliases=[("JUST", "acronym")],
+        city="Zhenjiang",
+    )
+    matcher = Matcher(make_watchlist(just, ndu(), nudt()))
+    assert matcher.match("Department of Physics, JUST, Irbid 22110, Jordan") == []
+    assert matcher.match("National Defense University, Islamabad, Pakistan") == []
+    assert matcher.match("National Defense University, Kuala Lumpur, Malaysia") == []
+    found = matcher.match("College of Computer, NUDT")
+    assert [m.entity_id for m in found] == ["nudt"]
+    assert "organisation of its own" in found[0].evidence[0].explanation

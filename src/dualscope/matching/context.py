@@ -437,3 +437,52 @@ def foreign_context(tokens: list[str], country: str | None) -> bool:
     if any(token in CHINESE_PLACES for token in tokens):
         return False
     return any(token in FOREIGN_PLACES for token in tokens)
+
+
+class StringContext:
+    """What the whole affiliation string says about where it is, computed only when asked.
+
+    ``in_china``: the caller's country is CN, or the string has Chinese script, a Chinese place,
+    or ends in a Chinese address. ``abroad``: the caller's country is not CN, or the string has
+    no Chinese place and names a foreign country or place (``dualscope.geo`` reads the address).
+    """
+
+    __slots__ = ("_abroad", "_in_china", "cjk", "country", "text", "tokens")
+
+    def __init__(self, text: str, tokens: list[str], country: str | None, cjk: bool) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.country = country
+        self.cjk = cjk
+        self._in_china: bool | None = None
+        self._abroad: bool | None = None
+
+    def _address_country(self) -> str | None:
+        from dualscope.geo.address import country_from_text  # heavy vocabulary: load lazily
+
+        return country_from_text(self.text)
+
+    @property
+    def in_china(self) -> bool:
+        if self._in_china is None:
+            self._in_china = chinese_context(self.tokens, self.country, self.cjk) or (
+                self.country is None and self._address_country() == "CN"
+            )
+        return self._in_china
+
+    @property
+    def abroad(self) -> bool:
+        if self._abroad is None:
+            self._abroad = foreign_context(self.tokens, self.country)
+            if not self._abroad and self.country is None and not self.in_china:
+                self._abroad = self._address_country() not in (None, "CN")
+        return self._abroad
+
+    def words(self) -> str:
+        """The words that place the string in China, for explanations."""
+        places = [t for t in self.tokens if t in CHINESE_PLACES]
+        if places:
+            return ", ".join(dict.fromkeys(places))
+        if self.country == "CN":
+            return "country CN"
+        return "Chinese script" if self.cjk else "a Chinese address"

@@ -22,11 +22,7 @@ from typing import ClassVar
 from rapidfuzz import fuzz, process
 
 from dualscope.matching import rules
-from dualscope.matching.context import (
-    CHINESE_PLACES,
-    chinese_context,
-    foreign_context,
-)
+from dualscope.matching.context import CHINESE_PLACES, StringContext
 from dualscope.matching.fuzzy import FuzzyIndex
 from dualscope.matching.index import (
     AliasEntry,
@@ -74,6 +70,7 @@ CACHE_SIZE = 262_144
 TOPICAL_MAX_WORDS = 4
 SHORT_ALIAS = 2
 SHORT_CHINESE = 4
+MIN_FREE_ACRONYM = 4  # shorter acronyms (BIT, HIT) need the institution's own city
 # Words that only say what kind of organisation something is.
 ORG_WORDS = frozenset(
     [
@@ -233,26 +230,23 @@ class Matcher:
                 f for raw in raw_segments(text) if (f := self._segment(raw.strip())) is not None
             ]
             all_tokens = [t for f in findings for t in f.part.norm]
-            in_china = chinese_context(all_tokens, country, cjk)
-            abroad = foreign_context(all_tokens, country)
+            ctx = StringContext(text, all_tokens, country, cjk)
             pending: list[tuple[str, Evidence]] = []
             if cjk and not is_japanese(text):
                 self._chinese(text, found, pending)
             for finding in findings:
                 part = finding.part
                 for start, end, entries in finding.hits:
-                    self._accept(
-                        part, start, end, entries, found, in_china, all_tokens, pending, abroad
-                    )
+                    self._accept(part, start, end, entries, found, ctx, pending)
                 if finding.fuzzy and (country is None or country == "CN"):
-                    self._fuzzy(part, finding.fuzzy, found, in_china)
+                    self._fuzzy(part, finding.fuzzy, found, ctx)
                 for number in finding.numbers:
                     evidence = rules.numbered_institute(part.raw, number, self._name(_CETC_ID))
                     self._add(found, _CETC_ID, rules.SCORES["subunit"], evidence)
             for entity_id, evidence in pending:  # generic sub-unit names only support a parent
                 if entity_id in found:
                     self._add(found, entity_id, rules.SCORES["subunit"], evidence)
-            self._acronyms(text, found, all_tokens, country, cjk)
+            self._acronyms(text, found, ctx, findings)
         return self._results(found)
 
     def _find_in_segment(self, raw: str) -> _Findings | None:
@@ -426,10 +420,8 @@ class Matcher:
         end: int,
         entries: tuple[AliasEntry, ...],
         found: _Found,
-        in_china: bool,
-        all_tokens: list[str],
+        ctx: StringContext,
         pending: list[tuple[str, Evidence]],
-        abroad: bool,
     ) -> None:
         matched = part.raw_text(start, end)
         first, last = part.norm_span(start, end)
@@ -439,7 +431,7 @@ class Matcher:
         contested = key in self.known.contested
         for entry in entries:
             name = self._name(entry.entity_id)
-            if entry.generic and abroad:
+            if entry.generic and ctx.abroad:
                 continue  # "National Defense University, Washington DC, USA"
             if contested and entry.kind != "official":
                 continue  # another Chinese institution bears this alias as its name today
@@ -451,11 +443,11 @@ class Matcher:
                     continue
                 score = rules.SCORES["subunit"]
             elif self.known.is_ambiguous(key, span_norm, entry.norm) or (
-                entry.generic and (in_china or len(key) < 3)
+                entry.generic and (len(key) < 3 or ctx.in_china)
             ):
-                if not in_china:
+                if not ctx.in_china:
                     continue  # "Naval Academy": needs a Chinese place in the string
-                context = _context_words(all_tokens)
+                context = ctx.words()
                 evidence = rules.generic_name_in_context(matched, entry, name, context)
                 score = rules.SCORES["generic_name_in_context"]
             elif span_norm == entry.norm:
@@ -480,10 +472,10 @@ class Matcher:
         part: Segment,
         candidates: tuple[tuple[int, int, AliasEntry, str], ...],
         found: _Found,
-        in_china: bool,
+        ctx: StringContext,
     ) -> None:
         for start, end, entry, pairs in candidates:
-            if entry.generic and not in_china:
+            if entry.generic and not ctx.in_china:
                 continue
             evidence = rules.fuzzy_spelling(
                 part.raw_text(start, end), entry, self._name(entry.entity_id), pairs
@@ -499,38 +491,55 @@ class Matcher:
 
     # rule: acronyms in Chinese context
     def _acronyms(
-        self,
-        text: str,
-        found: _Found,
-        all_tokens: list[str],
-        country: str | None,
-        cjk: bool,
+        self, text: str, found: _Found, ctx: StringContext, findings: list[_Findings]
     ) -> None:
         if text.islower() or text.isupper() or not _HAS_UPPER.search(text):
             return  # no capitals, or all capitals: acronyms cannot be told from words
-        tokens = set(all_tokens)
+        tokens = set(ctx.tokens)
         for hit in _UPPER_WORD.finditer(text):
-            entries = self.index.acronyms.get(hit.group(0))
+            acronym = hit.group(0)
+            entries = self.index.acronyms.get(acronym)
             if not entries:
                 continue
             owners = entity_ids_of(entries)
             for entry in entries:
-                entity = self.index.entities[entry.entity_id]
                 if entry.entity_id in found:
                     continue
-                place = self._entity_place(entity.id, tokens)
-                if place is None and len(owners) == 1 and (country == "CN" or cjk):
-                    place = "country CN" if country == "CN" else "Chinese script"
-                if place is None and len(hit.group(0)) >= 4 and len(owners) == 1:
-                    place = (
-                        _context_words(all_tokens)
-                        if chinese_context(all_tokens, country, cjk)
-                        else None
-                    )
+                place = self._acronym_context(entry, acronym, len(owners), tokens, ctx, findings)
                 if place is None:
                     continue
-                evidence = rules.acronym_in_context(hit.group(0), entry, entity.name_en, place)
+                name = self._name(entry.entity_id)
+                evidence = rules.acronym_in_context(acronym, entry, name, place)
                 self._add(found, entry.entity_id, rules.SCORES["acronym_in_context"], evidence)
+
+    def _acronym_context(
+        self,
+        entry: AliasEntry,
+        acronym: str,
+        owners: int,
+        tokens: set[str],
+        ctx: StringContext,
+        findings: list[_Findings],
+    ) -> str | None:
+        """What in the string makes the acronym this institution's, or None.
+
+        Three letters (BIT, HIT) need the institution's own city or province (or the caller's
+        country CN, or Chinese script); four or more (NUDT, BUAA) need the string to place it
+        in China, or to stand as a whole segment of a string that is not abroad.
+        """
+        place = self._entity_place(entry.entity_id, tokens)
+        if place is not None or owners > 1:
+            return place
+        if ctx.country == "CN" or ctx.cjk:
+            return "country CN" if ctx.country == "CN" else "Chinese script"
+        if len(acronym) < MIN_FREE_ACRONYM:
+            return None
+        if ctx.in_china:
+            return ctx.words()
+        alone = any(f.part.raw == acronym for f in findings)
+        if alone and not ctx.abroad:
+            return "written as an organisation of its own, nothing places it abroad"
+        return None
 
 
 def _maximal(
@@ -553,11 +562,6 @@ def _topical(key: tuple[str, ...]) -> bool:
     if not any(token in CHINESE_PLACES or not token.isalpha() for token in key):
         return True
     return all(token in ORG_WORDS or token in CHINESE_PLACES for token in key)
-
-
-def _context_words(tokens: list[str]) -> str:
-    places = [t for t in tokens if t in CHINESE_PLACES]
-    return ", ".join(dict.fromkeys(places)) or "country CN"
 
 
 def default_matcher_path(settings: Settings) -> Path:
