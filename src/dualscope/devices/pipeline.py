@@ -63,7 +63,11 @@ def analyse(
     zeek: list[tuple[Path, str]] = []
     purchases: dict[str, Purchase] = {}
     for path in files:
-        fmt = detect_format(path)
+        try:
+            fmt = detect_format(path)
+        except OSError as exc:  # permission denied, vanished file, I/O error
+            log.skip(path, "unreadable file", detail=str(exc))
+            continue
         if fmt is None:
             log.unrecognised.append(str(path))
             if strict and path.resolve() in explicit:  # stray files inside folders only warn
@@ -72,23 +76,23 @@ def analyse(
                 warn(f"ignored {path}: not an inventory, nmap XML, Zeek log or OCDS file")
             continue
         log.inputs[fmt] += 1
-        if fmt == "inventory-csv":
-            observations += read_inventory_csv(path, catalog, oui, log)
-        elif fmt == "inventory-xlsx":
-            observations += read_inventory_xlsx(path, catalog, oui, log)
-        elif fmt == "nmap-xml":
-            observations += read_nmap(path, catalog, oui, log)
-        elif fmt.startswith("zeek"):
+        if fmt.startswith("zeek"):
             zeek.append((path, fmt))
-        elif fmt == "ocds":
-            read_ocds(path, purchases, log)
+            continue
+        try:
+            _read(path, fmt, catalog, oui, log, observations, purchases)
+        except OSError as exc:
+            log.skip(path, "unreadable file", detail=str(exc))
     if not log.inputs:
         raise DualscopeError(
             "no input in a format `dualscope devices` reads",
             hint=_FORMATS,
         )
     if zeek:
-        observations += read_zeek(zeek, catalog, oui, log)
+        try:
+            observations += read_zeek(zeek, catalog, oui, log)
+        except OSError as exc:
+            log.skip(exc.filename or zeek[0][0], "unreadable file", detail=str(exc))
     devices = correlate(observations, catalog)
     contracts = sorted(
         (c for p in purchases.values() if (c := judge(p, catalog)) is not None),
@@ -97,6 +101,26 @@ def analyse(
     result = DevicesResult(devices, contracts, log)
     result.summary = _summary(result, len(files))
     return result
+
+
+def _read(
+    path: Path,
+    fmt: str,
+    catalog: Catalog,
+    oui: OuiIndex,
+    log: ReadLog,
+    observations: list[Observation],
+    purchases: dict[str, Purchase],
+) -> None:
+    """Run the reader for ``fmt`` on ``path``, adding to ``observations`` or ``purchases``."""
+    if fmt == "inventory-csv":
+        observations += read_inventory_csv(path, catalog, oui, log)
+    elif fmt == "inventory-xlsx":
+        observations += read_inventory_xlsx(path, catalog, oui, log)
+    elif fmt == "nmap-xml":
+        observations += read_nmap(path, catalog, oui, log)
+    elif fmt == "ocds":
+        read_ocds(path, purchases, log)
 
 
 def _summary(result: DevicesResult, files: int) -> dict[str, object]:
