@@ -46,7 +46,3 @@ class Observation:
     hits: list[Hit] = field(default_factory=list)
     cloud_contacts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def flagged(self) -> bool:
-        return any(not h.weak for h in self.hits)

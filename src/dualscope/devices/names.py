@@ -145,8 +145,3 @@ def match_models(text: str, catalog: Catalog) -> list[Hit]:
             )
         )
     return hits
-
-
-def confusable_notes(text: str, catalog: Catalog) -> list[str]:
-    """Why a confusable name was ignored, for the evidence of otherwise-flagged records."""
-    return _strip_confusables(normalise(text[:_MAX_TEXT]), catalog)[1]
