@@ -18,7 +18,8 @@ def devices(
         exists=False,
     ),
     out: Path = out_dir_option(
-        "Output folder for devices.csv, contracts.csv, devices.html, summary.json (written atomically)."
+        "Output folder for devices.csv, contracts.csv, devices.html and summary.json "
+        "(written atomically)."
     ),
     strict: bool = strict_option(),
 ) -> None:
