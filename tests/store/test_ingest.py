@@ -211,7 +211,7 @@ def test_a_failure_mid_file_leaves_the_store_unchanged(tmp_path, tmp_db, factory
         raise OSError("disk vanished")
 
     monkeypatch.setattr(ingest_mod, "_merge", exploding)
-    with pytest.raises(OSError, match="disk vanished"):
+    with pytest.raises(InputError, match=r"b\.jsonl: cannot be read \(disk vanished\)"):
         ingest_file(con, path)
     assert (_works(con), con.execute("SELECT path FROM ingested_files").fetchall()) == before
 

@@ -24,7 +24,7 @@ def print_ingest(report: IngestReport) -> None:
     """The ingest summary: files, records read, loaded, duplicates replaced, skipped by reason."""
     totals = report.as_dict()
     table = Table(title="Ingest", show_header=True, header_style="bold")
-    table.add_column("file")
+    table.add_column("file", overflow="fold")
     table.add_column("status")
     for name in ("read", "loaded", "dup. replaced", "older ignored", "skipped"):
         table.add_column(name, justify="right")

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from dualscope.csvout import write_csv
+from dualscope.errors import DualscopeError
 from dualscope.fsutil import atomic_dir, atomic_file
 
 WORKS_CSV = """
@@ -114,12 +115,20 @@ def write_outputs(
     from dualscope.report.html import write_report
 
     rows: dict[str, int] = {}
-    with atomic_dir(Path(out)) as tmp:
-        for name, sql in TABLES:
-            header, data = query_rows(con, sql)
-            rows[name] = write_csv(tmp / name, header, data)
-        with atomic_file(tmp / "summary.json") as handle:
-            json.dump(summary, handle, ensure_ascii=False, indent=2, sort_keys=False)
-            handle.write("\n")
-        write_report(con, tmp / "report.html", pseudonymise=pseudonymise)
+    if Path(out).exists() and not Path(out).is_dir():
+        raise DualscopeError(f"{out}: exists and is not a folder", hint="choose another --out")
+    try:
+        with atomic_dir(Path(out)) as tmp:
+            for name, sql in TABLES:
+                header, data = query_rows(con, sql)
+                rows[name] = write_csv(tmp / name, header, data)
+            with atomic_file(tmp / "summary.json") as handle:
+                json.dump(summary, handle, ensure_ascii=False, indent=2, sort_keys=False)
+                handle.write("\n")
+            write_report(con, tmp / "report.html", pseudonymise=pseudonymise)
+    except OSError as exc:
+        raise DualscopeError(
+            f"{out}: cannot write the output folder ({exc.strerror or exc})",
+            hint="check the path and its permissions; the previous folder is untouched",
+        ) from exc
     return OutputFiles(Path(out), rows)

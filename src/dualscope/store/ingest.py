@@ -288,16 +288,24 @@ def ingest_file(
 ) -> FileResult:
     """Load one file into ``works`` in one transaction; a file already loaded changes nothing."""
     path = Path(path)
-    digest = sha256_of(path)
+    try:
+        digest = sha256_of(path)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
     seen = con.execute(
         "SELECT path FROM ingested_files WHERE sha256 = $sha", {"sha": digest}
     ).fetchone()
     if seen is not None:
         return FileResult(path, kind="", status="unchanged")
     skips = SkipLog(path, strict=strict)
-    kind, source = _classify(path)
-    with tempfile.TemporaryDirectory(prefix="dualscope-ingest-") as tmp:
-        result = _load(con, path, kind, source, digest, skips, Path(tmp))
+    try:
+        kind, source = _classify(path)
+        with tempfile.TemporaryDirectory(prefix="dualscope-ingest-") as tmp:
+            result = _load(con, path, kind, source, digest, skips, Path(tmp))
+    except OSError as exc:  # the store is unchanged: _load rolls back its transaction
+        raise InputError(
+            path, f"cannot be read ({exc.strerror or exc})", hint="nothing from it was loaded"
+        ) from exc
     if warn:
         for line, message in skips.examples:
             where = f"{path}, line {line}" if line is not None else str(path)
