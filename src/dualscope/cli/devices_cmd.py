@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -38,7 +39,7 @@ def devices(
     table.add_column("count", justify="right")
     table.add_row("records read", str(result.summary.get("records_read_total", 0)))
     table.add_row("records skipped", str(result.log.skipped_total))
-    for vendor, n in sorted((result.summary.get("devices_by_vendor") or {}).items()):  # type: ignore[attr-defined]
+    for vendor, n in sorted(Counter(d.vendor for d in result.devices).items()):
         table.add_row(f"devices: {vendor}", str(n))
     table.add_row("devices (all)", str(len(result.devices)))
     table.add_row("purchases", str(len(result.contracts)))
