@@ -246,7 +246,7 @@ class Matcher:
             for entity_id, evidence in pending:  # generic sub-unit names only support a parent
                 if entity_id in found:
                     self._add(found, entity_id, rules.SCORES["subunit"], evidence)
-            self._acronyms(text, found, ctx, findings)
+            self._acronyms(text, found, ctx)
         return self._results(found)
 
     def _find_in_segment(self, raw: str) -> _Findings | None:
@@ -490,9 +490,7 @@ class Matcher:
         return tuple(hit.group(1) or hit.group(2) for hit in _NUMBERED.finditer(joined))
 
     # rule: acronyms in Chinese context
-    def _acronyms(
-        self, text: str, found: _Found, ctx: StringContext, findings: list[_Findings]
-    ) -> None:
+    def _acronyms(self, text: str, found: _Found, ctx: StringContext) -> None:
         if text.islower() or text.isupper() or not _HAS_UPPER.search(text):
             return  # no capitals, or all capitals: acronyms cannot be told from words
         tokens = set(ctx.tokens)
@@ -505,7 +503,7 @@ class Matcher:
             for entry in entries:
                 if entry.entity_id in found:
                     continue
-                place = self._acronym_context(entry, acronym, len(owners), tokens, ctx, findings)
+                place = self._acronym_context(entry, acronym, len(owners), tokens, ctx)
                 if place is None:
                     continue
                 name = self._name(entry.entity_id)
@@ -519,13 +517,12 @@ class Matcher:
         owners: int,
         tokens: set[str],
         ctx: StringContext,
-        findings: list[_Findings],
     ) -> str | None:
         """What in the string makes the acronym this institution's, or None.
 
         Three letters (BIT, HIT) need the institution's own city or province (or the caller's
         country CN, or Chinese script); four or more (NUDT, BUAA) need the string to place it
-        in China, or to stand as a whole segment of a string that is not abroad.
+        in China.
         """
         place = self._entity_place(entry.entity_id, tokens)
         if place is not None or owners > 1:
@@ -534,12 +531,9 @@ class Matcher:
             return "country CN" if ctx.country == "CN" else "Chinese script"
         if len(acronym) < MIN_FREE_ACRONYM:
             return None
-        if ctx.in_china:
-            return ctx.words()
-        alone = any(f.part.raw == acronym for f in findings)
-        if alone and not ctx.abroad:
-            return "written as an organisation of its own, nothing places it abroad"
-        return None
+        # An acronym standing alone is not enough: "Instituto Cajal, CSIC" is Spain's CSIC, and
+        # nothing in that string says so.
+        return ctx.words() if ctx.in_china else None
 
 
 def _maximal(
