@@ -139,7 +139,7 @@ def run_screening(
         con.execute(scan.CANDIDATE_SCAN, {**years, "focus": focus})
         row = con.execute(scan.CANDIDATE_COUNT).fetchone()
         candidates = int(row[0]) if row else 0
-        stats = resolve(con, matcher, country_of)
+        stats = resolve(con, matcher, country_of, focus=options.countries)
         con.execute(scan.HITS, {"categories": sorted(options.categories)})
         con.execute(scan.PARTNERS, {"focus": focus})
         con.execute(scan.FLAGGED)

@@ -152,9 +152,14 @@ def resolve(
     matcher: MatcherLike,
     country_of: CountryOf,
     *,
+    focus: frozenset[str] | None = None,
     workers: int | None = None,
 ) -> ResolveStats:
-    """Match every distinct raw string and institution of ``_screen_cand``; register verdicts."""
+    """Match every distinct raw string and institution of ``_screen_cand``; register verdicts.
+
+    Only countries in ``focus`` (all when ``None``) are kept for the partner rules, so memory
+    stays proportional to the focus-country strings, not to the corpus.
+    """
     stats = ResolveStats(workers=workers if workers is not None else default_workers())
     raw_rows: dict[str, list[object]] = {k: [] for k in ("raw", "country_hint")}
     raw_rows.update({name: [] for name, _ in _VERDICT_FIELDS})
@@ -176,7 +181,7 @@ def resolve(
                     raw_rows["country_hint"].append(hint)
                     for (name, _), value in zip(_VERDICT_FIELDS, verdict, strict=True):
                         raw_rows[name].append(value)
-                if country and raw not in countries_seen:
+                if country and (focus is None or country in focus) and raw not in countries_seen:
                     countries_seen.add(raw)
                     country_rows["raw"].append(raw)
                     country_rows["country"].append(country)
