@@ -190,3 +190,16 @@ def test_an_alias_another_chinese_institution_bears_is_contested() -> None:
     assert [m.entity_id for m in matcher.match("Soochow University, Suzhou")] == [
         "soochow-university"
     ]
+
+
+def test_context_vocabulary_file_is_valid_and_bad_files_are_named(tmp_path: Path) -> None:
+    from dualscope.matching.context import load_context_words
+
+    words = load_context_words()
+    assert {"beijing", "changsha", "harbin", "pla"} <= set(words.chinese_places.split())
+    assert {"usa", "taiwan", "finland"} <= set(words.foreign_places.split())
+    assert not set(words.chinese_places.split()) & set(words.foreign_places.split())
+    bad = tmp_path / "context_words.yaml"
+    bad.write_text("chinese_places: Beijing\nforeign_places: usa\ngeneric_words: univ\n")
+    with pytest.raises(DataFileError, match=r"context_words.yaml.*lower-case"):
+        load_context_words(bad)
