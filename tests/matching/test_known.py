@@ -201,5 +201,5 @@ def test_context_vocabulary_file_is_valid_and_bad_files_are_named(tmp_path: Path
     assert not set(words.chinese_places.split()) & set(words.foreign_places.split())
     bad = tmp_path / "context_words.yaml"
     bad.write_text("chinese_places: Beijing\nforeign_places: usa\ngeneric_words: univ\n")
-    with pytest.raises(DataFileError, match=r"context_words.yaml.*lower-case"):
+    with pytest.raises(DataFileError, match=r"context_words.yaml: chinese_places: .*lower-case"):
         load_context_words(bad)

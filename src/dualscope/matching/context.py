@@ -42,8 +42,12 @@ def load_context_words(path: Path = CONTEXT_FILE) -> _ContextWords:
     """Read and validate the context vocabularies; a bad file fails with the file named."""
     try:
         return _ContextWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise DataFileError(f"{path}: invalid context vocabulary: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "file"
+        raise DataFileError(f"{path}: {where}: {first['msg']}") from exc
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{path}: cannot read context vocabulary: {exc}") from exc
 
 
 _WORDS = load_context_words()
