@@ -303,11 +303,15 @@ class Classifier:
         """A phrase of each side in the same field (title, keywords or abstract)."""
         for field_ in fields:  # title, keywords, abstract: the most prominent field wins
             name = field_[0]
-            trial = {name: list(blocked.get(name, []))}
-            left_hits = _hits(left, [field_], trial)
-            right_hits = _hits(right, [field_], trial)
+            # Each side is searched on its own, so the sides may share words: "ship" and
+            # "ship recognition", "ethnicity" and "infer ethnicity" satisfy a combo together.
+            trial_left = {name: list(blocked.get(name, []))}
+            trial_right = {name: list(blocked.get(name, []))}
+            left_hits = _hits(left, [field_], trial_left)
+            right_hits = _hits(right, [field_], trial_right)
             if left_hits and right_hits:
-                blocked[name] = trial[name]  # a satisfied combo claims its words
+                # a satisfied combo claims the words of both sides
+                blocked[name] = sorted(set(trial_left[name]) | set(trial_right[name]))
                 a_text = next(iter(left_hits.values())).best()[1]
                 b_text = next(iter(right_hits.values())).best()[1]
                 weight = W_COMBO_TITLE if name in _PROMINENT_FIELDS else W_COMBO_ABSTRACT
