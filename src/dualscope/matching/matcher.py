@@ -16,14 +16,16 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import ClassVar
 
 from rapidfuzz import fuzz, process
 
 from dualscope.matching import rules
-from dualscope.matching.context import CHINESE_PLACES, StringContext
+from dualscope.matching.acronyms import acronym_context, capital_words, entity_places
+from dualscope.matching.chinese import find_chinese_names
+from dualscope.matching.context import StringContext
 from dualscope.matching.fuzzy import FuzzyIndex
+from dualscope.matching.guards import continues, maximal, names_its_parent, topical
 from dualscope.matching.index import (
     AliasEntry,
     WatchlistIndex,
@@ -40,68 +42,23 @@ from dualscope.matching.known import (
 )
 from dualscope.matching.knownindex import KnownIndex
 from dualscope.matching.normalize import (
-    cjk_compact,
     fold,
     has_cjk,
     is_japanese,
     raw_segments,
-    segments,
 )
-from dualscope.matching.segment import CONTINUATIONS, DIRECTIONS, Segment
+from dualscope.matching.segment import Segment
 from dualscope.matching.types import Evidence, Match
 from dualscope.settings import Settings, get_settings
 from dualscope.watchlist.model import Watchlist
 
-_UPPER_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9&]{1,7}(?![A-Za-z0-9])")
 _NUMBERED = re.compile(
     r"\b(?:no )?(\d{1,3})(?:st|nd|rd|th)? (?:research )?institute of "
     r"(?:china electronics technology (?:group )?(?:corporation|corp|co)?|cetc)\b"
     r"|\bcetc (?:no )?(\d{1,3})(?:st|nd|rd|th)?(?: research)? institute\b"
 )
 _CETC_ID = "china-electronics-technology-group-corporation"
-# A hospital, cancer centre or "affiliated" unit is an organisation of its own.
-_HOSPITAL_ZH = ("医院", "肿瘤", "附属")
-_HAS_UPPER = re.compile(r"[A-Z]")
-_PLA_PREFIX_ENDS = ("解放军", "武警")
-_NOT_A_PLACE = frozenset({"china", "chinese", "pla", "prc"})
-# Places that may follow "of" without making a longer name ("Tianjin University of China").
-_PLACE_NAMES = CHINESE_PLACES - {"chinese"}
 CACHE_SIZE = 262_144
-TOPICAL_MAX_WORDS = 4
-SHORT_ALIAS = 2
-SHORT_CHINESE = 4
-MIN_FREE_ACRONYM = 4  # shorter acronyms (BIT, HIT) need the institution's own city
-# Words that only say what kind of organisation something is.
-ORG_WORDS = frozenset(
-    [
-        "univ",
-        "inst",
-        "acad",
-        "coll",
-        "sch",
-        "ctr",
-        "lab",
-        "res",
-        "grad",
-        "dept",
-        "corp",
-        "grp",
-        "co",
-        "natl",
-        "key",
-        "state",
-        "campus",
-        "branch",
-        "div",
-        "base",
-        "station",
-        "office",
-    ]
-)
-# Head nouns of organisation names.
-HEAD_NOUNS = frozenset(
-    {"univ", "inst", "acad", "coll", "sch", "corp", "grp", "co", "ctr", "lab", "hosp", "ltd"}
-)
 MIN_CLOSEST = 0.3  # below this similarity a "closest name" is noise, not worth showing
 
 _Found = dict[str, tuple[float, list[Evidence], int]]  # entity id → (score, evidence, order)
@@ -268,11 +225,11 @@ class Matcher:
             return _Findings(part, (), fuzzy, numbers)
         known_spans = self.known.spans(part.keys) if self.known.names else []
         kept = []
-        for start, end, entries in _maximal(hits):
+        for start, end, entries in maximal(hits):
             owners = entity_ids_of(entries)
             if hospital and not any("hosp" in e.key for e in entries):
                 continue
-            if self._continues(part, start, end, owners):
+            if continues(part, start, end, owners, self.index):
                 continue
             if self.known.suppresses(known_spans, start, end, owners):
                 continue
@@ -299,31 +256,11 @@ class Matcher:
             matches.append(Match(entity.id, entity.name_en, entity.category, score, tuple(ranked)))
         return tuple(matches)
 
-    def _names_its_parent(self, entry: AliasEntry) -> bool:
-        """True when a sub-unit's name contains its institution's name ("Shandong University,
-        Weihai"): then the name is as specific as the institution's own."""
-        key = entry.key
-        return any(
-            key[i : i + len(name)] == name
-            for name in self.index.entity_keys.get(entry.entity_id, ())
-            for i in range(len(key) - len(name) + 1)
-        )
-
-    def _entity_place(self, entity_id: str, tokens: set[str]) -> str | None:
-        """The entity's own city, province or place in its name, when ``tokens`` mention it."""
+    def _entity_places(self, entity_id: str) -> tuple[str, ...]:
         places = self._places.get(entity_id)
         if places is None:
-            entity = self.index.entities[entity_id]
-            found = [
-                fold(p).replace(" ", "")
-                for p in (entity.location.city, entity.location.province)
-                if p
-            ]
-            found += [t for t in fold(entity.name_en).split() if t in CHINESE_PLACES]
-            places = self._places[entity_id] = tuple(
-                p for p in dict.fromkeys(found) if p not in _NOT_A_PLACE
-            )
-        return next((p for p in places if p in tokens), None)
+            places = self._places[entity_id] = entity_places(self.index.entities[entity_id])
+        return places
 
     def _name(self, entity_id: str) -> str:
         return self.index.entities[entity_id].name_en
@@ -338,81 +275,18 @@ class Matcher:
 
     # rule: Chinese names
     def _chinese(self, text: str, found: _Found, pending: list[tuple[str, Evidence]]) -> None:
-        by_start = self.index.chinese_by_start
-        for raw in segments(text):
-            if not has_cjk(raw):
-                continue
-            compact = cjk_compact(raw)
-            hits = [
-                (at, zh, entry)
-                for at in range(len(compact) - 1)
-                for zh, entry in by_start.get(compact[at : at + 2], ())
-                if compact.startswith(zh, at)
-            ]
-            taken: list[tuple[int, int]] = []
-            for at, zh, entry in sorted(hits, key=lambda h: -len(h[1])):  # longest name wins
-                span = (at, at + len(zh))
-                if any(s <= span[0] and span[1] <= e for s, e in taken):
+        for hit in find_chinese_names(text, self.index, self.known):
+            entry, name = hit.entry, self._name(hit.entry.entity_id)
+            if entry.subunit:
+                evidence = rules.subunit(hit.zh, entry, name)
+                if not hit.strong:
+                    pending.append((entry.entity_id, evidence))
                     continue
-                if entry.generic and at > 0 and not compact[:at].endswith(_PLA_PREFIX_ENDS):
-                    continue  # a short name inside a longer Chinese name
-                if any(word in compact and word not in zh for word in _HOSPITAL_ZH):
-                    continue
-                if entry.kind != "official" and len(zh) <= SHORT_CHINESE and compact != zh:
-                    continue  # a short abbreviation must stand alone: 中国航天 in 中国航天员...
-                if self.known.suppresses_chinese(compact, zh, entry.entity_id):
-                    continue
-                taken.append(span)
-                name = self._name(entry.entity_id)
-                if entry.subunit:
-                    evidence = rules.subunit(zh, entry, name)
-                    if not self._chinese_parent_in(zh, entry.entity_id):
-                        pending.append((entry.entity_id, evidence))
-                        continue
-                else:
-                    evidence = rules.chinese_name(zh, entry, name)
-                self._add(found, entry.entity_id, rules.SCORES["chinese_name"], evidence)
-
-    def _chinese_parent_in(self, zh: str, entity_id: str) -> bool:
-        """True when a Chinese sub-unit name contains its institution's Chinese name."""
-        return any(
-            name in zh
-            for name, entry in self.index.chinese
-            if entry.entity_id == entity_id and entry.subunit is None and name != zh
-        )
+            else:
+                evidence = rules.chinese_name(hit.zh, entry, name)
+            self._add(found, entry.entity_id, rules.SCORES["chinese_name"], evidence)
 
     # rules: exact alias, WoS abbreviation, generic name in context, sub-unit, fuzzy spelling
-    def _continues(
-        self, part: Segment, start: int, end: int, owners: frozenset[str] | set[str] = frozenset()
-    ) -> bool:
-        """True when the name runs on into a longer name ("Wuhan University of Technology")."""
-        first, last = part.norm_span(start, end)
-        norm = part.norm
-        if last + 1 < len(norm) and norm[last] in CONTINUATIONS:
-            following = (
-                norm[last + 2]
-                if norm[last + 1] == "the" and last + 2 < len(norm)
-                else norm[last + 1]
-            )
-            return following not in _PLACE_NAMES
-        longer = (
-            self.index.prefixes.get(tuple(part.keys[start : end + 1]))
-            if end < len(part.keys)
-            else None
-        )
-        if longer and not longer & owners:
-            return True  # the words go on as in another entity's longer name: not this short one
-        # "China Electronics Standardization Institute": a short name without a head noun,
-        # followed by one, is the start of another organisation's name.
-        short = len(part.keys) > end and len(owners) == 1 and end - start <= SHORT_ALIAS
-        if (
-            short
-            and part.keys[end - 1] not in HEAD_NOUNS
-            and HEAD_NOUNS.intersection(part.keys[end:])
-        ):
-            return True
-        return first > 0 and norm[first - 1] in DIRECTIONS
-
     def _accept(
         self,
         part: Segment,
@@ -437,8 +311,8 @@ class Matcher:
                 continue  # another Chinese institution bears this alias as its name today
             if entry.subunit is not None:
                 evidence = rules.subunit(matched, entry, name)
-                weak = entry.generic or _topical(key)
-                if len(owners) > 1 or (weak and not self._names_its_parent(entry)):
+                weak = entry.generic or topical(key)
+                if len(owners) > 1 or (weak and not names_its_parent(entry, self.index)):
                     pending.append((entry.entity_id, evidence))
                     continue
                 score = rules.SCORES["subunit"]
@@ -461,7 +335,7 @@ class Matcher:
 
     def _fuzzy_candidates(self, part: Segment) -> Iterator[tuple[int, int, AliasEntry, str]]:
         for start, end, entry, pairs in self.fuzzy.candidates(part.keys):
-            if self._continues(part, start, end, {entry.entity_id}):
+            if continues(part, start, end, {entry.entity_id}, self.index):
                 continue
             if self.known.covers(part.keys, start, end):
                 continue
@@ -491,73 +365,17 @@ class Matcher:
 
     # rule: acronyms in Chinese context
     def _acronyms(self, text: str, found: _Found, ctx: StringContext) -> None:
-        if text.islower() or text.isupper() or not _HAS_UPPER.search(text):
-            return  # no capitals, or all capitals: acronyms cannot be told from words
         tokens = set(ctx.tokens)
-        for hit in _UPPER_WORD.finditer(text):
-            acronym = hit.group(0)
-            entries = self.index.acronyms.get(acronym)
-            if not entries:
-                continue
-            owners = entity_ids_of(entries)
+        for acronym in capital_words(text):
+            entries = self.index.acronyms.get(acronym, ())
+            owners = len(entity_ids_of(entries))
             for entry in entries:
                 if entry.entity_id in found:
                     continue
-                place = self._acronym_context(entry, acronym, len(owners), tokens, ctx)
+                places = self._entity_places(entry.entity_id)
+                place = acronym_context(acronym, places, owners, tokens, ctx)
                 if place is None:
                     continue
                 name = self._name(entry.entity_id)
                 evidence = rules.acronym_in_context(acronym, entry, name, place)
                 self._add(found, entry.entity_id, rules.SCORES["acronym_in_context"], evidence)
-
-    def _acronym_context(
-        self,
-        entry: AliasEntry,
-        acronym: str,
-        owners: int,
-        tokens: set[str],
-        ctx: StringContext,
-    ) -> str | None:
-        """What in the string makes the acronym this institution's, or None.
-
-        Three letters (BIT, HIT) need the institution's own city or province (or the caller's
-        country CN, or Chinese script); four or more (NUDT, BUAA) need the string to place it
-        in China.
-        """
-        place = self._entity_place(entry.entity_id, tokens)
-        if place is not None or owners > 1:
-            return place
-        if ctx.country == "CN" or ctx.cjk:
-            return "country CN" if ctx.country == "CN" else "Chinese script"
-        if len(acronym) < MIN_FREE_ACRONYM:
-            return None
-        # An acronym standing alone is not enough: "Instituto Cajal, CSIC" is Spain's CSIC, and
-        # nothing in that string says so.
-        return ctx.words() if ctx.in_china else None
-
-
-def _maximal(
-    hits: list[tuple[int, int, list[AliasEntry]]],
-) -> list[tuple[int, int, list[AliasEntry]]]:
-    """Drop hits inside a longer hit: the longest, most specific name wins."""
-    kept: list[tuple[int, int, list[AliasEntry]]] = []
-    for hit in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
-        if all(hit[1] <= s or hit[0] >= e for s, e, _ in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda h: h[0])
-
-
-def _topical(key: tuple[str, ...]) -> bool:
-    """A short sub-unit name many institutions have, so alone it proves nothing: no place or
-    number in it ("Artificial Intelligence Research Center"), or only places and organisation
-    words ("Qingdao Research Institute", "Shenzhen Campus")."""
-    if len(key) > TOPICAL_MAX_WORDS:
-        return False
-    if not any(token in CHINESE_PLACES or not token.isalpha() for token in key):
-        return True
-    return all(token in ORG_WORDS or token in CHINESE_PLACES for token in key)
-
-
-def default_matcher_path(settings: Settings) -> Path:
-    """The known-institution file :meth:`Matcher.default` reads when present."""
-    return known_file(settings)
