@@ -20,30 +20,8 @@ TOPICAL_MAX_WORDS = 4
 SHORT_ALIAS = 2
 # Words that only say what kind of organisation something is.
 ORG_WORDS = frozenset(
-    [
-        "univ",
-        "inst",
-        "acad",
-        "coll",
-        "sch",
-        "ctr",
-        "lab",
-        "res",
-        "grad",
-        "dept",
-        "corp",
-        "grp",
-        "co",
-        "natl",
-        "key",
-        "state",
-        "campus",
-        "branch",
-        "div",
-        "base",
-        "station",
-        "office",
-    ]
+    {"univ", "inst", "acad", "coll", "sch", "ctr", "lab", "res", "grad", "dept", "corp", "grp"}
+    | {"co", "natl", "key", "state", "campus", "branch", "div", "base", "station", "office"}
 )
 # Head nouns of organisation names.
 HEAD_NOUNS = frozenset(
