@@ -47,6 +47,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (" peoples armed police ", " pap "),
     (" chinese armed police force ", " pap "),
     (" armed police force ", " pap "),
+    (" armed police forces ", " pap "),
+    (" armed police ", " pap "),
     (" capf ", " pap "),
     (" china pla ", " pla "),
     (" jiao tong ", " jiaotong "),
