@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 fuzz: $(STAMP)
-	DUALSCOPE_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not browser" -k fuzz
+	DUALSCOPE_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -p no:cacheprovider tests -m "not browser" -k fuzz --hypothesis-show-statistics
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

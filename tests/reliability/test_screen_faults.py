@@ -301,3 +301,49 @@ def test_sigkill_during_ingest_of_an_export_and_openalex_files_then_rerun(
         dualscope(*args, "--db", str(db))
         assert _snapshot(db) == expected, f"killed {delay}s into {name}"
     assert killed >= 2, "the runs ended before the kill: make the files larger"
+
+
+# --- kill screen while it writes its output folder ----------------------------------------------
+
+OUTPUT_FILES = {"works.csv", "countries.csv", "entities.csv", "summary.json", "report.html"}
+
+
+def _complete(folder: Path) -> bool:
+    names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    if not names >= OUTPUT_FILES:
+        return False
+    json.loads((folder / "summary.json").read_text(encoding="utf-8"))  # whole, parseable
+    return True
+
+
+def test_sigkill_during_screen_leaves_the_previous_or_the_new_output_folder(
+    tmp_path: Path,
+) -> None:
+    db, out = tmp_path / "s.duckdb", tmp_path / "out"
+    dualscope("ingest", str(SAMPLE), "--db", str(db))
+    dualscope("screen", "--db", str(db), "--out", str(out), "--countries", "GB")
+    old = (out / "works.csv").read_bytes()
+    started = time.monotonic()
+    dualscope("screen", "--db", str(db), "--out", str(tmp_path / "new"))
+    duration = time.monotonic() - started
+    new = (tmp_path / "new" / "works.csv").read_bytes()
+    assert old != new
+    options = {old: ["--countries", "GB"], new: []}
+    for fraction in (0.6, 0.85, 0.95):
+        # Each killed run would turn the current output into the other one.
+        current = (out / "works.csv").read_bytes() if _complete(out) else new
+        target = new if current == old else old
+        cmd = [sys.executable, "-m", "dualscope", "screen", "--db", str(db), "--out", str(out),
+               *options[target]]  # fmt: skip
+        proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * fraction)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        if _complete(out):
+            assert (out / "works.csv").read_bytes() in (old, new), fraction
+        else:  # killed between the two renames (microseconds): the old folder is kept aside
+            assert not out.exists() and _complete(tmp_path / ".out.old"), fraction
+    # A rerun always ends with a whole, current output, whatever the kills left behind.
+    dualscope("screen", "--db", str(db), "--out", str(out), "--countries", "GB")
+    assert (out / "works.csv").read_bytes() == old
