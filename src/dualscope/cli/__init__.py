@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 from dualscope import __version__
 from dualscope.cli.common import err_console
@@ -58,12 +59,16 @@ for _module in (watchlist_cmd, match_cmd, screen_cmd, classify_cmd, report_cmd, 
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning user errors into one clear line."""
+    """Console-script entry point: run the app, turning user errors into one clear line.
+
+    Typer (0.29+) vendors click, so usage errors arrive as ``typer.TyperException`` subclasses;
+    file-system errors (an unwritable or impossible output path) as ``OSError``. Neither is a
+    bug of dualscope, so neither may end in a traceback.
+    """
     try:
         app(standalone_mode=False)
     except DualscopeError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        sys.exit(2)
+        _fail(str(exc))
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/]: nothing was half-written; rerun to continue.")
         sys.exit(130)
@@ -72,12 +77,23 @@ def main() -> None:
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(1)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        import click
+    except typer.TyperException as exc:
+        _fail(f"{_usage_message(exc)} (see '{_command_path(exc)} --help')")
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc} (check the path and its permissions)")
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+
+def _fail(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
+
+def _usage_message(exc: typer.TyperException) -> str:
+    format_message = getattr(exc, "format_message", None)
+    return str(format_message()) if callable(format_message) else str(exc)
+
+
+def _command_path(exc: typer.TyperException) -> str:
+    ctx = getattr(exc, "ctx", None)
+    return str(getattr(ctx, "command_path", "") or "dualscope")
