@@ -7,6 +7,7 @@ Examples per test: ``DUALSCOPE_FUZZ_EXAMPLES`` (default 50; ``make fuzz`` raises
 from __future__ import annotations
 
 import functools
+import gzip
 import io
 import os
 import tempfile
@@ -100,6 +101,19 @@ def _run(name: str, payload: bytes, strict: bool) -> None:
 @given(data=st.data())
 def test_fuzz_mutated_inputs(name: str, data: st.DataObject) -> None:
     payload = data.draw(mutated(READERS[name][0].read_bytes()))
+    _run(name, payload, strict=data.draw(st.booleans()))
+
+
+@functools.cache
+def _gzipped(name: str) -> bytes:
+    return gzip.compress(READERS[name][0].read_bytes(), mtime=0)
+
+
+@pytest.mark.parametrize("name", sorted(READERS))
+@FUZZ
+@given(data=st.data())
+def test_fuzz_mutated_gzip_inputs(name: str, data: st.DataObject) -> None:
+    payload = data.draw(mutated(_gzipped(name)))
     _run(name, payload, strict=data.draw(st.booleans()))
 
 

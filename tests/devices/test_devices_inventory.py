@@ -201,3 +201,22 @@ def test_oem_label_with_a_watched_mac(tmp_path: Path, catalog, oui) -> None:
     )
     devices = correlate(read_inventory_csv(path, catalog, oui, ReadLog()), catalog)
     assert [(d.device_id, d.vendor, d.brand) for d in devices] == [("H-1", "Dahua", "Honeywell")]
+
+
+def test_gzip_cut_in_the_middle_keeps_the_rows_before(tmp_path: Path, catalog, oui) -> None:
+    import gzip
+    import random
+
+    rng = random.Random(7)
+    lines = ["Asset ID,Manufacturer,Notes"] + [
+        f"G-{i},Hikvision,{rng.getrandbits(64):x}" for i in range(5000)
+    ]
+    data = gzip.compress("\n".join(lines).encode())
+    path = tmp_path / "inv.csv.gz"
+    path.write_bytes(data[: len(data) // 2])
+    assert detect_format(path) == "inventory-csv"
+    log = ReadLog()
+    ids = [o.asset_id for o in read_inventory_csv(path, catalog, oui, log)]
+    assert 1000 < len(ids) < 5000 and ids[:2] == ["G-0", "G-1"]
+    assert log.skipped["truncated or corrupt gzip"] == 1
+    assert log.skipped_total <= 2  # plus, at most, the one row cut in half

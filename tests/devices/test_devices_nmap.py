@@ -77,3 +77,18 @@ def test_entity_expansion_is_refused(tmp_path: Path, catalog, oui) -> None:
     log = ReadLog()
     assert list(read_nmap(bomb, catalog, oui, log)) == []
     assert log.skipped == {"forbidden XML construct": 1}
+
+
+def test_gzipped_scan_and_cut_off_gzip(data_dir: Path, tmp_path: Path, catalog, oui) -> None:
+    import gzip
+
+    data = gzip.compress((data_dir / "scan.xml").read_bytes())
+    whole = tmp_path / "scan.xml.gz"
+    whole.write_bytes(data)
+    assert detect_format(whole) == "nmap-xml"
+    assert {k: (d.vendor, d.brand) for k, d in _devices(whole, catalog, oui).items()} == EXPECTED
+    cut = tmp_path / "cut.xml.gz"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    log = ReadLog()
+    devices = _devices(cut, catalog, oui, log)
+    assert "10.0.0.50" in devices and log.skipped_total == 1

@@ -59,7 +59,7 @@ def test_bad_lines_and_truncated_gzip(data_dir: Path, tmp_path: Path, catalog, o
     mangled = "".join([*header, rows[0], "only\ttwo\n", rows[1]])
     data = gzip.compress(mangled.encode())
     path = tmp_path / "dns.log.gz"
-    path.write_bytes(data[: len(data) - 12])  # cut the gzip trailer off
+    path.write_bytes(data[: len(data) - 8])  # cut the gzip trailer (CRC, size) off
     log = ReadLog()
     devices = _zeek(tmp_path, catalog, oui, log)
     assert "10.0.0.70" in devices

@@ -7,12 +7,14 @@ before the cut and one counted skip.
 
 from __future__ import annotations
 
-import gzip
+import contextlib
+import io
 import json
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from dualscope.devices.readers.inventory import looks_like_inventory
 from dualscope.devices.stats import ReadLog
@@ -50,13 +52,9 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
 def _raw_head(path: Path) -> bytes:
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-    if head.startswith(GZIP_MAGIC):
-        # decompress what is there: a cut-off gzip still shows its format
-        inflater = zlib.decompressobj(wbits=31)
-        try:
-            return inflater.decompress(head, HEAD_BYTES)
-        except zlib.error:
-            return b""
+    if head.startswith(GZIP_MAGIC):  # a cut-off gzip still shows its format
+        with _LenientGunzip(path.open("rb")) as stream:
+            return stream.read(HEAD_BYTES) or b""
     return head
 
 
@@ -113,6 +111,77 @@ def _json_kind(text: str) -> str | None:
     return None
 
 
+class _LenientGunzip(io.RawIOBase):
+    """Decompress a gzip file and, if it was cut off, deliver every byte before the cut
+    (``gzip.GzipFile`` raises and loses its buffer instead). ``truncated`` tells the caller."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._inflater = zlib.decompressobj(wbits=31)
+        self._member_output = False
+        self._members = 0
+        self._pending = b""
+        self._done = False
+        self.truncated = False
+        self.error: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending and not self._done:
+            self._fill()
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _fill(self) -> None:
+        if self._inflater.eof:  # a member ended: another may follow (concatenated gzip)
+            data = self._inflater.unused_data or self._raw.read(65_536)
+            if not data:
+                self._done = True
+                return
+            self._inflater = zlib.decompressobj(wbits=31)
+            self._member_output = False
+            self._members += 1
+        else:
+            data = self._raw.read(65_536)
+            if not data:
+                self._done, self.truncated = True, True
+                return
+        try:
+            self._pending = self._inflater.decompress(data)
+        except zlib.error as exc:
+            self._done = True
+            # junk after a complete member (e.g. zero padding) is not data loss
+            if self._members == 0 or self._member_output:
+                self.truncated, self.error = True, str(exc)
+            return
+        self._member_output = self._member_output or bool(self._pending)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+@contextlib.contextmanager
+def open_binary(path: Path, log: ReadLog, fmt: str) -> Iterator[io.BufferedIOBase]:
+    """The bytes of ``path``, gunzipped if compressed; a cut-off gzip yields what precedes the
+    cut and one counted skip when the stream is closed."""
+    with path.open("rb") as probe:
+        compressed = probe.read(2) == GZIP_MAGIC
+    if not compressed:
+        with path.open("rb") as handle:
+            yield handle
+        return
+    raw = _LenientGunzip(path.open("rb"))
+    with io.BufferedReader(raw) as handle:
+        yield handle
+    if raw.truncated:
+        log.skip(path, "truncated or corrupt gzip", detail=f"{fmt}: {raw.error or 'cut off'}")
+
+
 def iter_lines(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str]]:
     """(line number, text) of a text file, gzip or not; a cut-off gzip ends in one counted skip."""
     with path.open("rb") as probe:
@@ -120,13 +189,9 @@ def iter_lines(path: Path, log: ReadLog, fmt: str) -> Iterator[tuple[int, str]]:
     if magic in UTF16_BOMS:
         yield from _utf16_lines(path)
         return
-    lineno = 0
-    try:
-        with gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb") as raw:
-            for lineno, data in enumerate(raw, start=1):
-                yield lineno, decode(data)
-    except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
-        log.skip(path, "truncated or corrupt gzip", line=lineno + 1, detail=f"{fmt}: {exc}")
+    with open_binary(path, log, fmt) as raw:
+        for lineno, data in enumerate(raw, start=1):
+            yield lineno, decode(data)
 
 
 def _utf16_lines(path: Path) -> Iterator[tuple[int, str]]:

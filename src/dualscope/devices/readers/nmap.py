@@ -7,6 +7,7 @@ the hosts before the damage and counts one skip.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from dualscope.devices.catalog import Catalog
+from dualscope.devices.detect import open_binary
 from dualscope.devices.evidence import Hit, Observation
 from dualscope.devices.fingerprints import match_banner, match_field, port_hit
 from dualscope.devices.names import match_names
@@ -128,30 +130,10 @@ def host_observation(
 
 
 def read_nmap(path: Path, catalog: Catalog, oui: OuiIndex, log: ReadLog) -> Iterator[Observation]:
-    """Observations for the hosts of one nmap XML file."""
-    count = 0
-    root: Element | None = None
+    """Observations for the hosts of one nmap XML file (gzip-compressed or not)."""
     try:
-        events: Iterator[tuple[str, Any]] = iterparse(
-            str(path), events=("start", "end"), forbid_dtd=False
-        )
-        for event, elem in events:
-            if event == "start":
-                if root is None:
-                    root = elem
-                    if elem.tag != "nmaprun":
-                        log.skip(path, "not an nmap XML file", detail=f"root element <{elem.tag}>")
-                        return
-                continue
-            if elem.tag != "host":
-                continue
-            count += 1
-            log.read("nmap-xml")
-            obs = host_observation(elem, f"{path.name}, host {count}", catalog, oui)
-            if root is not None:
-                root.clear()  # keep memory flat on large scans
-            if obs is not None:
-                yield obs
+        with open_binary(path, log, "nmap-xml") as source:
+            yield from _hosts(path, source, catalog, oui, log)
     except ParseError as exc:
         line = exc.position[0] if hasattr(exc, "position") else None
         log.skip(path, "malformed XML", line=line, detail=f"{exc} (hosts before it were kept)")
@@ -159,3 +141,29 @@ def read_nmap(path: Path, catalog: Catalog, oui: OuiIndex, log: ReadLog) -> Iter
         log.skip(path, "forbidden XML construct", detail=f"{type(exc).__name__}: {exc}")
     except (LookupError, UnicodeError, ValueError) as exc:  # e.g. encoding="bogus" declared
         log.skip(path, "unreadable XML", detail=f"{type(exc).__name__}: {exc}")
+
+
+def _hosts(
+    path: Path, source: io.BufferedIOBase, catalog: Catalog, oui: OuiIndex, log: ReadLog
+) -> Iterator[Observation]:
+    """Stream ``<host>`` elements, clearing the tree as it goes."""
+    count = 0
+    root: Element | None = None
+    events: Iterator[tuple[str, Any]] = iterparse(source, events=("start", "end"), forbid_dtd=False)
+    for event, elem in events:
+        if event == "start":
+            if root is None:
+                root = elem
+                if elem.tag != "nmaprun":
+                    log.skip(path, "not an nmap XML file", detail=f"root element <{elem.tag}>")
+                    return
+            continue
+        if elem.tag != "host":
+            continue
+        count += 1
+        log.read("nmap-xml")
+        obs = host_observation(elem, f"{path.name}, host {count}", catalog, oui)
+        if root is not None:
+            root.clear()  # keep memory flat on large scans
+        if obs is not None:
+            yield obs
