@@ -70,3 +70,18 @@ def test_override_finds_blocks_an_old_database_lacks(old_oui) -> None:
     assert old_oui.hit("04:03:12:00:00:01")[1].evidence.endswith("(Wireshark manuf)]")
     _, hit, _ = old_oui.hit("0C:A6:4C:00:00:53")
     assert hit is not None and hit.brand == "EZVIZ" and "override" in hit.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "mac"),
+    [
+        ("04:03:12:aa:bb:01 (lobby)", "04:03:12:AA:BB:01"),
+        ("MAC=0403.12aa.bb01;", "04:03:12:AA:BB:01"),
+        ("ids 04:03:12:aa:bb:01:99", None),
+        ("none", None),
+    ],
+)
+def test_mac_inside_text(text: str, mac: str | None) -> None:
+    from dualscope.devices.oui import find_mac
+
+    assert find_mac(text) == mac

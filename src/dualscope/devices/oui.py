@@ -27,6 +27,21 @@ _BARE = re.compile(r"^[0-9A-Fa-f]{12}$")
 _WIDTHS = (36, 28, 24)
 
 
+_EMBEDDED = re.compile(
+    r"(?<![0-9A-Fa-f:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
+    r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![0-9A-Fa-f:.-])"
+)
+
+
+def find_mac(text: str) -> str | None:
+    """A MAC address written inside other text ("44:19:B6:01:02:03 (lobby)"), normalised."""
+    exact = normalise_mac(text)
+    if exact is not None:
+        return exact
+    m = _EMBEDDED.search(text[:1000])
+    return normalise_mac(m.group(0)) if m else None
+
+
 def normalise_mac(text: str) -> str | None:
     """``AA:BB:CC:DD:EE:FF`` from any common spelling (``aa-bb-..``, ``aabb.ccdd.eeff``,
     ``aabbccddeeff``), or None when ``text`` is not a MAC address."""
@@ -131,8 +146,8 @@ class OuiIndex:
         return None
 
     def hit(self, raw: str) -> tuple[str | None, Hit | None, str | None]:
-        """(normalised MAC, hit, note) for a MAC as written in an input."""
-        mac = normalise_mac(raw)
+        """(normalised MAC, hit, note) for a MAC as written in an input (possibly inside text)."""
+        mac = find_mac(raw)
         if mac is None:
             return None, None, None
         if is_locally_administered(mac):
