@@ -46,8 +46,11 @@ def test_fuzzy_is_never_used_on_free_text(catalog) -> None:
 
 
 def test_oem_names_count_only_in_the_manufacturer_field(catalog) -> None:
-    assert match_names("LTS", catalog, vendor_field=True)[0].vendor is None
-    assert match_names("Report LTS quarterly", catalog) == []
+    (annke,) = match_names("Annke", catalog, vendor_field=True)
+    assert annke.vendor is None and annke.brand == "Annke" and not annke.weak
+    assert match_names("Telecamera Annke cortile", catalog) == []
+    (lts,) = match_names("LTS", catalog, vendor_field=True)  # generic acronym: label only
+    assert lts.weak
 
 
 def test_lorex_hit_carries_the_sale_date(catalog) -> None:
