@@ -141,3 +141,11 @@ def test_placeholders_never_join_devices(tmp_path: Path) -> None:
     result = analyse([inv])
     assert sorted(d.vendor for d in result.devices) == ["Dahua", "Dahua", "Hikvision"]
     assert all(d.device_id.startswith("inv.csv:") for d in result.devices)
+
+
+def test_weak_evidence_never_decides_the_parent(tmp_path: Path) -> None:
+    inv = tmp_path / "inv.csv"
+    inv.write_text("Asset ID,Manufacturer,Model\nO-1,Annke,NVR4108HS\n", encoding="utf-8")
+    (device,) = analyse([inv]).devices
+    assert (device.vendor, device.brand) == ("unconfirmed (OEM relabeller)", "Annke")
+    assert any("generic family" in e for e in device.evidence)

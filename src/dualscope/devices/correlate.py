@@ -111,8 +111,8 @@ def choose_vendor(hits: list[Hit]) -> tuple[str, str]:
     """(vendor, brand): the parent with the most confident evidence; OEM-only → unconfirmed."""
     score: Counter[str] = Counter()
     for hit in hits:
-        if hit.vendor:
-            score[hit.vendor] += hit.rank * (1 if hit.weak else 3)
+        if hit.vendor and not hit.weak:  # weak hits (generic model families) never decide
+            score[hit.vendor] += hit.rank
     if not score:
         brands = _uniq(h.brand for h in hits if not h.weak)
         return UNCONFIRMED_OEM, brands[0] if brands else ""
