@@ -19,8 +19,12 @@ from dualscope.devices.stats import ReadLog
 Row = dict[str, object]
 
 
+KINDS = ("dns", "conn", "dhcp", "http", "ssl", "software")
+
+
 def log_kind(fields: set[str], path_hint: str | None) -> str:
-    if path_hint:
+    """The log's kind: its ``#path`` when that is one we read, else judged from its fields."""
+    if path_hint in KINDS:
         return path_hint
     if "query" in fields:
         return "dns"
