@@ -42,7 +42,8 @@ def test_strict_stops_at_first_bad_record(tmp_path: Path) -> None:
     ok = CliRunner().invoke(app, ["devices", str(inv), "--out", str(out)])
     assert ok.exit_code == 0 and "records skipped" in ok.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["records_skipped"] == {
-        "total": 1,
-        "by_reason": {"more fields than the header": 1},
-    }
+    skipped = summary["records_skipped"]
+    assert skipped["total"] == 1 and skipped["by_reason"] == {"more fields than the header": 1}
+    assert skipped["first"] == [
+        f"{inv}, line 3: more fields than the header: 3 fields, header has 2"
+    ]

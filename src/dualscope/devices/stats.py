@@ -67,5 +67,6 @@ class ReadLog:
             "records_skipped": {
                 "total": self.skipped_total,
                 "by_reason": dict(sorted(self.skipped.items())),
+                "first": self.warnings,  # file and line of the first few, as warned
             },
         }
