@@ -123,6 +123,37 @@ def test_single_abstract_mention_needs_a_second_signal(clf: Classifier) -> None:
     assert "face-recognition" in _ids(clf.classify("A new residual block", again))
 
 
+def test_general_title_lets_the_abstract_say_what_the_paper_is_about(clf: Classifier) -> None:
+    """When neither title nor keywords name any sub-area, one strong abstract mention counts."""
+    abstract = (
+        "We propose an additive angular margin loss for face recognition with 85,000 identities."
+    )
+    assert "face-recognition" in _ids(clf.classify("Learning with an angular margin", abstract))
+    # a title that is about another sub-area keeps the abstract mention at half weight
+    titled = clf.classify("Quadrotor attitude control", "The camera also runs face recognition.")
+    assert "face-recognition" not in _ids(titled)
+    # a mention introduced as an example stays a passing mention, whatever the title
+    listed = "The loss applies to many tasks, including person re-identification."
+    assert "gait-reid" not in _ids(clf.classify("Learning with an angular margin", listed))
+
+
+def test_combo_sides_may_share_words(clf: Classifier) -> None:
+    hits = clf.classify("Predicting ethnic origin from personal names", None)
+    assert "ethnicity-recognition" in _ids(hits)
+
+
+def test_negated_satellite_navigation_is_no_evidence(clf: Classifier) -> None:
+    abstract = "Without GNSS underwater, position drift grows; terrain-aided navigation bounds it."
+    assert "gnss-navigation" not in _ids(clf.classify("Bathymetric map matching", abstract))
+
+
+def test_mach_number_at_the_end_of_a_sentence(clf: Classifier) -> None:
+    abstract = "Second-order statistics are measured at Mach 6. Transition moves downstream."
+    hits = clf.classify("Boundary layer transition on a flared cone", abstract)
+    assert "hypersonics" in _ids(hits)
+    assert "hypersonics" not in _ids(clf.classify("Jet noise", "Tests at Mach 1.5."))
+
+
 def test_two_context_phrases_are_enough(clf: Classifier) -> None:
     hits = clf.classify("Keystroke timing as a biometric", None)
     assert "keystroke-biometrics" in _ids(hits)

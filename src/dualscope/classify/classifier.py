@@ -27,6 +27,7 @@ Hot path: plain frozen dataclasses and precompiled regexes; no YAML or pydantic 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +47,9 @@ THRESHOLD = 1.0
 W_STRONG_TITLE = 1.2  # strong phrase in the title or keywords
 W_STRONG_ABSTRACT_REPEATED = 1.0  # strong phrase used at least twice in the abstract
 W_STRONG_ABSTRACT_ONCE = 0.8  # a single mention in the abstract: needs a second signal
+# ... unless the title and keywords name no sensitive sub-area at all: then the abstract is where
+# the paper says what it is about, and its single strong mention (or combo) is enough.
+W_ABSTRACT_GENERAL_TITLE = 1.0
 W_COMBO_TITLE = 1.0
 W_COMBO_ABSTRACT = 0.8
 W_EXTRA_STRONG = 0.3
@@ -152,11 +156,41 @@ def _hits(phrases: PhraseList, fields: Sequence[_Field], blocked: _Spans) -> dic
     return found
 
 
-def _strong_weight(found: _Found) -> float:
+def _strong_weight(found: _Found, once: float = W_STRONG_ABSTRACT_ONCE) -> float:
     if any(name in found.fields for name in _PROMINENT_FIELDS):
         return W_STRONG_TITLE
     count = found.fields.get("abstract", (0, ""))[0]
-    return W_STRONG_ABSTRACT_REPEATED if count >= 2 else W_STRONG_ABSTRACT_ONCE
+    return W_STRONG_ABSTRACT_REPEATED if count >= 2 else once
+
+
+# Words that introduce an example or an application ("tasks such as face recognition"): a mention
+# after them, in the same clause, is a passing mention and never gets the general-title weight.
+_PASSING_CUE = re.compile(
+    r"\b(?:such\s+as|e\.\s?g\.|including|includes?|for\s+(?:example|instance)|like|"
+    r"applications?|applied\s+to|other\s+tasks|tasks|as\s+well\s+as|transfers?\s+to|"
+    r"extends?\s+to|ranging\s+from|from\s+\w+\s+to)\b[^.;:]*$",
+    re.IGNORECASE,
+)
+_ABSTRACT_ITEM = re.compile(r'^abstract: "([^"]+)"')
+
+
+def _passing(abstract: str, evidence: Sequence[str]) -> bool:
+    """Whether every abstract strong/combo item of ``evidence`` is a passing mention."""
+    found = False
+    for item in evidence:
+        match = _ABSTRACT_ITEM.match(item)
+        if match is None or item.endswith("(context)"):
+            continue
+        found = True
+        at = abstract.find(match.group(1))
+        if at < 0 or not _PASSING_CUE.search(abstract[max(0, at - 80) : at]):
+            return False
+    return found
+
+
+def _prominent(evidence: Sequence[str]) -> bool:
+    """Whether any evidence item comes from the title or the keywords."""
+    return any(item.startswith(_PROMINENT_FIELDS) for item in evidence)
 
 
 class Classifier:
@@ -237,6 +271,20 @@ class Classifier:
             if topic_id:
                 topic_names[topic_id] = name or ""
         own = {area.id: self._score(area, fields, topic_names) for area in self._areas}
+        subs = [area for area in self._areas if area.parent is not None]
+        if not any(_prominent(own[area.id][1]) for area in subs):
+            # A general title ("Learning discriminative features with an angular margin"): the
+            # abstract alone says what the paper is about, so its single strong mention counts
+            # in full. Only scores that this can lift are recomputed.
+            lift = W_ABSTRACT_GENERAL_TITLE - min(W_STRONG_ABSTRACT_ONCE, W_COMBO_ABSTRACT)
+            abstract = abstract or ""
+            for area in subs:
+                if THRESHOLD - lift <= own[area.id][0] < THRESHOLD:
+                    lifted = self._score(
+                        area, fields, topic_names, abstract_once=W_ABSTRACT_GENERAL_TITLE
+                    )
+                    if not _passing(abstract, lifted[1]):
+                        own[area.id] = lifted
         return self._assemble(own)
 
     def _assemble(self, own: dict[str, tuple[float, list[str]]]) -> list[AreaHit]:
@@ -261,7 +309,11 @@ class Classifier:
         return sorted(hits.values(), key=lambda h: (-h.score, h.area_id in self._top, h.area_id))
 
     def _score(
-        self, area: _Area, fields: Sequence[_Field], topic_names: dict[str, str]
+        self,
+        area: _Area,
+        fields: Sequence[_Field],
+        topic_names: dict[str, str],
+        abstract_once: float = W_STRONG_ABSTRACT_ONCE,
     ) -> tuple[float, list[str]]:
         # Exclusion spans first; then strong, combo and context matches claim their words in
         # that order, so the same words never count twice.
@@ -272,12 +324,12 @@ class Classifier:
         strong = _hits(area.strong, fields, blocked)
         evidence: list[str] = []
         weights: list[float] = []
-        for index in sorted(strong, key=lambda i: -_strong_weight(strong[i])):
+        for index in sorted(strong, key=lambda i: -_strong_weight(strong[i], abstract_once)):
             name, snippet = strong[index].best()
-            weights.append(_strong_weight(strong[index]))
+            weights.append(_strong_weight(strong[index], abstract_once))
             evidence.append(f'{name}: "{snippet}"')
         for left, right in area.combos:
-            combo = self._combo(left, right, fields, blocked)
+            combo = self._combo(left, right, fields, blocked, abstract_once)
             if combo:
                 weights.append(combo[0])
                 evidence.append(combo[1])
@@ -298,7 +350,11 @@ class Classifier:
 
     @staticmethod
     def _combo(
-        left: PhraseList, right: PhraseList, fields: Sequence[_Field], blocked: _Spans
+        left: PhraseList,
+        right: PhraseList,
+        fields: Sequence[_Field],
+        blocked: _Spans,
+        abstract_weight: float = W_COMBO_ABSTRACT,
     ) -> tuple[float, str] | None:
         """A phrase of each side in the same field (title, keywords or abstract)."""
         for field_ in fields:  # title, keywords, abstract: the most prominent field wins
@@ -314,7 +370,7 @@ class Classifier:
                 blocked[name] = sorted(set(trial_left[name]) | set(trial_right[name]))
                 a_text = next(iter(left_hits.values())).best()[1]
                 b_text = next(iter(right_hits.values())).best()[1]
-                weight = W_COMBO_TITLE if name in _PROMINENT_FIELDS else W_COMBO_ABSTRACT
+                weight = W_COMBO_TITLE if name in _PROMINENT_FIELDS else abstract_weight
                 return weight, f'{name}: "{a_text}" + "{b_text}"'
         return None
 
