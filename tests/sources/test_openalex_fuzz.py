@@ -114,3 +114,36 @@ def test_fuzz_mutated_records_are_loaded_or_skipped(tmp_path_factory, path, valu
     finally:
         con.close()
     assert check_work(VALID) is None
+
+
+def _table(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    return con.execute(
+        "SELECT work_id, doi, title, publication_year, updated_date, "
+        "CAST(authorships AS VARCHAR), CAST(keywords AS VARCHAR), CAST(topics AS VARCHAR) "
+        "FROM works ORDER BY work_id"
+    ).fetchall()
+
+
+@FUZZ
+@given(
+    path=st.lists(st.integers(min_value=0, max_value=50), max_size=6),
+    value=JSON_VALUES,
+)
+def test_fuzz_a_bad_line_does_not_change_what_the_other_lines_load(tmp_path_factory, path, value):
+    """The fast path (clean file) and the line-by-line path (file with a broken line) agree."""
+    folder = tmp_path_factory.mktemp("paths")
+    mutated = json.dumps(_mutate(VALID, path, value))
+    other = json.dumps({**VALID, "id": "https://openalex.org/W9000000002"})
+    clean = folder / "clean.jsonl"
+    clean.write_text(f"{other}\n{mutated}\n")
+    dirty = folder / "dirty.jsonl"
+    dirty.write_text(f"{other}\n{{broken\n{mutated}\n")
+    tables = []
+    for name, file in (("a", clean), ("b", dirty)):
+        con = open_store(folder / f"{name}.duckdb")
+        try:
+            ingest_file(con, file)
+            tables.append(_table(con))
+        finally:
+            con.close()
+    assert tables[0] == tables[1]

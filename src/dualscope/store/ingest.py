@@ -47,12 +47,12 @@ _READ_AUTHORSHIP = AUTHORSHIP_TYPE.replace(
     "raw_affiliation_strings VARCHAR[],\n    raw_affiliation_string VARCHAR",
 )
 READ_COLUMNS: dict[str, str] = {
-    "id": "VARCHAR",
-    "doi": "VARCHAR",
-    "title": "VARCHAR",
-    "display_name": "VARCHAR",
+    "id": "JSON",
+    "doi": "JSON",
+    "title": "JSON",
+    "display_name": "JSON",
     "publication_year": "JSON",
-    "updated_date": "VARCHAR",
+    "updated_date": "JSON",
     "abstract_inverted_index": "JSON",
     "keywords": "STRUCT(display_name VARCHAR)[]",
     "topics": "STRUCT(id VARCHAR, display_name VARCHAR, score DOUBLE)[]",
@@ -60,9 +60,17 @@ READ_COLUMNS: dict[str, str] = {
 }
 FIELD_LIMIT = 20_000  # same limit as sources.openalex.MAX_FIELD_CHARS
 
+# Top-level text fields are read as JSON so a number or an object given for a title or an id
+# is caught (json_type) instead of being silently turned into text.
 STAGE_FROM_JSON = """
 CREATE OR REPLACE TEMP TABLE _ingest_stage AS
-SELECT * FROM read_json(
+SELECT
+    id ->> '$' AS id, doi ->> '$' AS doi, title ->> '$' AS title,
+    display_name ->> '$' AS display_name, updated_date ->> '$' AS updated_date,
+    publication_year, abstract_inverted_index, keywords, topics, authorships,
+    [json_type(id), json_type(doi), json_type(title), json_type(display_name),
+     json_type(updated_date)] AS _text_types
+FROM read_json(
     $path, format = 'newline_delimited', columns = $columns,
     maximum_object_size = 16777216, compression = 'auto_detect'
 )
@@ -71,14 +79,18 @@ SELECT * FROM read_json(
 # Problems the JSON reader lets through; any hit sends the file down the line-numbered path.
 STAGE_PROBLEMS = f"""
 SELECT
-    count(*) FILTER (WHERE id IS NULL OR trim(id) = '') AS missing_id,
+    count(*) FILTER (
+        WHERE id IS NULL OR trim(id) = ''
+           OR list_bool_or(list_transform(_text_types, lambda t: t NOT IN ('VARCHAR', 'NULL')))
+    ) AS bad_text,
     count(*) FILTER (
         WHERE publication_year IS NOT NULL
-          AND json_type(publication_year) NOT IN ('BIGINT', 'UBIGINT', 'NULL')
+          AND (json_type(publication_year) NOT IN ('BIGINT', 'UBIGINT', 'NULL')
+               OR TRY_CAST(publication_year AS BIGINT) NOT BETWEEN 1 AND 9999)
     ) AS bad_year,
     count(*) FILTER (
         WHERE length(title) > {FIELD_LIMIT} OR length(display_name) > {FIELD_LIMIT}
-           OR length(doi) > {FIELD_LIMIT}
+           OR length(doi) > {FIELD_LIMIT} OR length(updated_date) > {FIELD_LIMIT}
            OR list_max(list_transform(authorships,
                 lambda a: list_max(list_transform(a.raw_affiliation_strings, lambda s: length(s)))))
               > {FIELD_LIMIT}
@@ -170,7 +182,12 @@ VALUES ($path, $sha256, $read, $loaded, $skipped, now(), $replaced, $stale, $rea
 OPENALEX_PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.ndjson", "*.ndjson.gz", "*.json", "part_*.gz")
 EXPORT_SUFFIXES = (".txt", ".csv", ".tsv", ".tab", ".ciw", ".xlsx")
 # Errors caused by the data (a bad line, a broken gzip); anything else is a bug and propagates.
-_DATA_ERRORS = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException)
+_DATA_ERRORS = (
+    duckdb.InvalidInputException,
+    duckdb.ConversionException,
+    duckdb.IOException,
+    UnicodeDecodeError,  # DuckDB cut its error snippet inside a multi-byte character
+)
 _LINE_IN_ERROR = re.compile(r"\bline (\d+)")
 
 
@@ -426,9 +443,11 @@ def _load_validated(
         except _DATA_ERRORS as exc:
             con.execute("ROLLBACK")
             match = _LINE_IN_ERROR.search(str(exc))
-            if not match or not 0 < int(match.group(1)) <= len(line_numbers):
+            bad = int(match.group(1)) if match else 0
+            if not 0 < bad <= len(line_numbers):
+                bad = _first_bad_line(con, staged)
+            if not 0 < bad <= len(line_numbers):
                 raise InputError(path, f"cannot be loaded: {exc}") from exc
-            bad = int(match.group(1))
             skips.add(line_numbers[bad - 1], "rejected by the JSON reader", str(exc).split("\n")[0])
             _drop_line(staged, bad)
             del line_numbers[bad - 1]
@@ -436,6 +455,40 @@ def _load_validated(
             con.execute("ROLLBACK")
             raise
     raise InputError(path, "too many records the JSON reader rejects", hint="check the file")
+
+
+def _loads(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    try:
+        con.execute(
+            "SELECT count(*) FROM read_json($path, format = 'newline_delimited', "
+            "columns = $columns, maximum_object_size = 16777216)",
+            {"path": str(path), "columns": READ_COLUMNS},
+        ).fetchone()
+    except _DATA_ERRORS:
+        return False
+    return True
+
+
+def _first_bad_line(con: duckdb.DuckDBPyConnection, staged: Path) -> int:
+    """The first line DuckDB refuses, by bisection (when its error names no line); 0 if none."""
+    with open(staged, "rb") as handle:
+        offsets = [0]
+        for line in handle:
+            offsets.append(offsets[-1] + len(line))
+    probe = staged.with_suffix(".probe")
+    low, high = 0, len(offsets) - 1  # the first `low` lines load; the first `high` do not
+    if _loads(con, staged):
+        return 0
+    while high - low > 1:
+        mid = (low + high) // 2
+        with open(staged, "rb") as src, open(probe, "wb") as dst:
+            dst.write(src.read(offsets[mid]))
+        if _loads(con, probe):
+            low = mid
+        else:
+            high = mid
+    probe.unlink(missing_ok=True)
+    return high
 
 
 def _drop_line(staged: Path, bad: int) -> None:
