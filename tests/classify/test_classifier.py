@@ -137,6 +137,17 @@ def test_general_title_lets_the_abstract_say_what_the_paper_is_about(clf: Classi
     assert "gait-reid" not in _ids(clf.classify("Learning with an angular margin", listed))
 
 
+def test_surveillance_as_a_setting_defers_to_face_and_reid(clf: Classifier) -> None:
+    """A face paper on CCTV images is a face paper; a CCTV analytics paper stays surveillance."""
+    face = clf.classify("Face recognition for low-quality CCTV images", None)
+    assert "face-recognition" in _ids(face)
+    assert "video-surveillance" not in _ids(face)
+    crowd = clf.classify("Crowd counting in CCTV footage of metro stations", None)
+    assert "video-surveillance" in _ids(crowd)
+    tracking = clf.classify("Cross-camera vehicle tracking with re-identification features", None)
+    assert {"video-surveillance", "gait-reid"} <= _ids(tracking)
+
+
 def test_combo_sides_may_share_words(clf: Classifier) -> None:
     hits = clf.classify("Predicting ethnic origin from personal names", None)
     assert "ethnicity-recognition" in _ids(hits)

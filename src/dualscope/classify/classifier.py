@@ -93,6 +93,8 @@ class _Area:
     exclusions: PhraseList
     penalties: PhraseList
     topics: dict[str, tuple[TopicRole, str]]
+    setting: PhraseList
+    defers_to: tuple[str, ...]
 
     @classmethod
     def compile(cls, spec: AreaSpec, topics: dict[str, tuple[TopicRole, str]]) -> _Area:
@@ -105,6 +107,8 @@ class _Area:
             exclusions=PhraseList.of(spec.exclusions),
             penalties=PhraseList.of(spec.penalties),
             topics=topics,
+            setting=PhraseList.of(spec.setting),
+            defers_to=tuple(spec.defers_to),
         )
 
 
@@ -285,6 +289,12 @@ class Classifier:
                     )
                     if not _passing(abstract, lifted[1]):
                         own[area.id] = lifted
+        for area in subs:
+            # "Face recognition for CCTV footage" is a face paper: once a sub-area it defers to is
+            # labelled, an area's setting phrases (CCTV, surveillance cameras) stop counting.
+            deferred = any(own[other][0] >= THRESHOLD for other in area.defers_to)
+            if deferred and own[area.id][0] >= THRESHOLD:
+                own[area.id] = self._score(area, fields, topic_names, drop_setting=True)
         return self._assemble(own)
 
     def _assemble(self, own: dict[str, tuple[float, list[str]]]) -> list[AreaHit]:
@@ -314,6 +324,7 @@ class Classifier:
         fields: Sequence[_Field],
         topic_names: dict[str, str],
         abstract_once: float = W_STRONG_ABSTRACT_ONCE,
+        drop_setting: bool = False,
     ) -> tuple[float, list[str]]:
         # Exclusion spans first; then strong, combo and context matches claim their words in
         # that order, so the same words never count twice.
@@ -321,6 +332,9 @@ class Classifier:
             name: [(s, e) for _, s, e in area.exclusions.find(text, lowered)]
             for name, text, lowered in fields
         }
+        if drop_setting:
+            for name, text, lowered in fields:
+                blocked[name].extend((s, e) for _, s, e in area.setting.find(text, lowered))
         strong = _hits(area.strong, fields, blocked)
         evidence: list[str] = []
         weights: list[float] = []

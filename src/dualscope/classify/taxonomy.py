@@ -110,8 +110,12 @@ class AreaSpec(BaseModel):
     exclusions: list[str] = Field(default_factory=list)
     penalties: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
+    # Phrases that only name where a method is applied ("CCTV", "surveillance cameras"): when a
+    # sub-area of ``defers_to`` is labelled, they stop counting for this area.
+    setting: list[str] = Field(default_factory=list)
+    defers_to: list[str] = Field(default_factory=list)
 
-    @field_validator("phrases", "context", "exclusions", "penalties")
+    @field_validator("phrases", "context", "exclusions", "penalties", "setting")
     @classmethod
     def _phrases_compile(cls, value: list[str]) -> list[str]:
         return _check_phrases(value)
@@ -219,6 +223,14 @@ def check_structure(taxonomy: TaxonomyFile, path: Path) -> None:
                 f"{path}: entry '{area.id}', field 'parent': '{area.parent}' is not an EU area "
                 f"(one of {', '.join(EU_AREA_IDS)})"
             )
+        unknown = sorted(set(area.defers_to) - subs)
+        if unknown or area.id in area.defers_to:
+            raise DataFileError(
+                f"{path}: entry '{area.id}', field 'defers_to': {unknown or [area.id]} "
+                "must name other sub-areas"
+            )
+        if bool(area.setting) != bool(area.defers_to):
+            raise DataFileError(f"{path}: entry '{area.id}': 'setting' and 'defers_to' go together")
         if not (area.phrases or area.combos or area.topics):
             raise DataFileError(f"{path}: entry '{area.id}': needs phrases, combos or topics")
 
