@@ -12,6 +12,10 @@ Inputs (``--shared``, default ``$DUALSCOPE_SHARED/data`` or ``../shared/data``):
 - ``watchlist_ids.csv``: ROR/OpenAlex ids, attached only when confidence is verified/probable;
 - ``watchlist_related_ids.csv``: sub-units and predecessors with their ids (verified/probable);
 - ``key_institutions.csv``: BIS Entity List dates and their (often secondary) sources;
+- ``raw/ror-subset/ror_records_CN_latest.jsonl``: the ROR records (ror-records snapshot) of
+  entities whose ROR id is verified: a missing city/province from the record's GeoNames place,
+  the record's own names listed in the curation (``ror_names``), and the child records the
+  curation lists (``ror_subunits``); nothing else from ROR is copied;
 - ``raw/us-dod-1286/section_1286.csv``: read only to derive which tracker institutions appear in
   which DoD 1286 edition; each fact cites the official DoD PDF; the CSV itself is not shipped;
 - ``scripts/watchlist_curation.yaml``: reviewed hand decisions (ids, alias kinds, extra aliases
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import sys
 import tempfile
@@ -70,6 +75,34 @@ BIS_SOURCE = Source(
     url="https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%204%20to%20Part%20744",
     note="dates from Federal Register citations or secondary sources, as noted per entry",
 )
+ROR_RECORDS = Path("raw") / "ror-subset" / "ror_records_CN_latest.jsonl"
+ROR_EVIDENCE = "ror-community/ror-records@d93fc66787:"
+# Provinces that ROR sometimes gives as the "city" of a record: never taken as a city.
+_NOT_CITIES = {
+    "Anhui",
+    "Fujian",
+    "Gansu",
+    "Guangdong",
+    "Guangxi",
+    "Guizhou",
+    "Hainan",
+    "Hebei",
+    "Heilongjiang",
+    "Henan",
+    "Hubei",
+    "Hunan",
+    "Jiangsu",
+    "Jiangxi",
+    "Jilin",
+    "Liaoning",
+    "Qinghai",
+    "Shaanxi",
+    "Shandong",
+    "Shanxi",
+    "Sichuan",
+    "Yunnan",
+    "Zhejiang",
+}
 _FR_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -280,6 +313,206 @@ def apply_1286(
     return unmatched
 
 
+RorRecords = dict[str, tuple[str, dict[str, Any]]]
+
+
+def read_ror_records(path: Path) -> RorRecords:
+    """ROR id → (release path inside ror-records, record), from the CN subset (JSON lines)."""
+    records: RorRecords = {}
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                ror = row["record"]["id"].removeprefix("https://ror.org/")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise SystemExit(f"{path}:{number}: not a ROR subset record ({exc})") from exc
+            records[ror] = (row["_source_path"], row["record"])
+    return records
+
+
+def ror_names(record: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """(name, type, lang) of a ROR record, schema v2 (``names``) or v1 (name/aliases/labels)."""
+    if "names" in record:
+        return [(n["value"], t, n.get("lang")) for n in record["names"] for t in n["types"]]
+    found = [(record["name"], "ror_display", None)]
+    found += [(a, "alias", None) for a in record.get("aliases", [])]
+    found += [(a, "acronym", None) for a in record.get("acronyms", [])]
+    found += [(la["label"], "label", la.get("iso639")) for la in record.get("labels", [])]
+    return found
+
+
+def ror_place(record: dict[str, Any]) -> tuple[str | None, str | None]:
+    """City and province of a ROR record's first GeoNames place (v2 ``locations``, v1
+    ``addresses``); a province given as the city is not taken as a city."""
+    city = province = None
+    if record.get("locations"):
+        details = record["locations"][0].get("geonames_details") or {}
+        city, province = details.get("name"), details.get("country_subdivision_name")
+    elif record.get("addresses"):
+        address = record["addresses"][0]
+        geonames = address.get("geonames_city") or {}
+        city = address.get("city") or geonames.get("city")
+        province = (geonames.get("geonames_admin1") or {}).get("name")
+    return (None if city in _NOT_CITIES else city), province
+
+
+def _verified_record(
+    entity: dict[str, Any], records: RorRecords
+) -> tuple[str, str, dict[str, Any]] | None:
+    for ident in entity["identifiers"]:
+        verified = ident["scheme"] == "ror" and ident["confidence"] == "verified"
+        if verified and ident["value"] in records:
+            path, record = records[ident["value"]]
+            return ident["value"], path, record
+    return None
+
+
+def apply_location_curation(entity: dict[str, Any], curation: dict[str, Any]) -> None:
+    """A city/province read by hand from ASPI's address where the parser finds none."""
+    fix = curation.get("locations", {}).get(entity["id"])
+    if not fix:
+        return
+    location = entity["location"]
+    filled = [f"{k} {fix[k]}" for k in ("city", "province") if fix.get(k) and not location.get(k)]
+    for key in ("city", "province"):
+        if fix.get(key) and not location.get(key):
+            location[key] = fix[key]
+    if filled:
+        _append_note(entity, f"Location {' and '.join(filled)} read from {fix['source']}.")
+
+
+def apply_ror_location(entity: dict[str, Any], records: RorRecords) -> str | None:
+    """Fill a missing city (and province) from the entity's verified ROR record; a province is
+    only taken with the city it belongs to. Returns what was filled, for the build log."""
+    location = entity["location"]
+    found = _verified_record(entity, records)
+    if found is None or (location.get("city") and location.get("province")):
+        return None
+    ror, path, record = found
+    city, province = ror_place(record)
+    filled = []
+    if city and not location.get("city"):
+        location["city"] = city
+        filled.append("city")
+    if province and not location.get("province") and location.get("city") == city:
+        location["province"] = province
+        filled.append("province")
+    if not filled:
+        return None
+    _add_source(
+        entity,
+        Source(
+            name=f"ROR record {ror}",
+            url=f"https://ror.org/{ror}",
+            note=f"location {' and '.join(filled)} from the record's GeoNames place "
+            f"({ROR_EVIDENCE}{path})",
+        ),
+    )
+    return f"{entity['id']}: {', '.join(f'{k} {location[k]}' for k in filled)} from ROR {ror}"
+
+
+def apply_ror_names(entity: dict[str, Any], records: RorRecords, curation: dict[str, Any]) -> None:
+    """Names of the entity's own verified ROR record that the curation accepted as aliases
+    (current names after a renaming, PLA-prefixed forms, Chinese labels)."""
+    wanted = curation.get("ror_names", {}).get(entity["id"], [])
+    if not wanted:
+        return
+    found = _verified_record(entity, records)
+    if found is None:
+        raise SystemExit(
+            f"curation ror_names for {entity['id']}: no verified ROR record in the subset"
+        )
+    ror, path, record = found
+    names = {name for name, _, _ in ror_names(record)}
+    known = {
+        normalise_name(n) for n in [entity["name_en"], *(a["name"] for a in entity["aliases"])]
+    }
+    for item in wanted:
+        if item["name"] not in names:
+            raise SystemExit(
+                f"curation ror_names for {entity['id']}: {item['name']!r} not in ROR {ror}"
+            )
+        if normalise_name(item["name"]) in known:
+            continue
+        alias = {
+            "name": item["name"],
+            "kind": item.get("kind", "name"),
+            "source": f"{ROR_EVIDENCE}{path}",
+        }
+        if item.get("lang"):
+            alias["lang"] = item["lang"]
+        if item.get("note"):
+            alias["note"] = item["note"]
+        entity["aliases"].append(alias)
+
+
+def apply_ror_subunits(
+    entity: dict[str, Any], records: RorRecords, curation: dict[str, Any]
+) -> None:
+    """Child records of the entity in ROR (the child names the entity's verified ROR id as its
+    parent), reviewed in the curation: name, Chinese label and aliases come from the record."""
+    own = {
+        i["value"]
+        for i in entity["identifiers"]
+        if i["scheme"] == "ror" and i["confidence"] == "verified"
+    }
+    taken = {i["value"] for u in entity["subunits"] for i in u.get("identifiers", [])}
+    for item in curation.get("ror_subunits", {}).get(entity["id"], []):
+        ror = item["ror"]
+        if ror not in records:
+            raise SystemExit(
+                f"curation ror_subunits for {entity['id']}: {ror} not in the ROR subset"
+            )
+        path, record = records[ror]
+        parents = {
+            r["id"].removeprefix("https://ror.org/")
+            for r in record.get("relationships", [])
+            if r["type"].casefold() == "parent"
+        }
+        if not parents & own:
+            raise SystemExit(
+                f"curation ror_subunits for {entity['id']}: ROR {ror} does not name it as parent"
+            )
+        if ror in taken:
+            continue
+        names = ror_names(record)
+        display = next(n for n, t, _ in names if t == "ror_display")
+        name_zh = next((n for n, t, lang in names if t == "label" and lang == "zh"), None)
+        aliases: list[str] = []
+        for name, kind, _ in names:
+            if (
+                kind in ("alias", "label")
+                and name not in (display, name_zh)
+                and name not in aliases
+            ):
+                aliases.append(name)
+        evidence = f"{ROR_EVIDENCE}{path}"
+        unit: dict[str, Any] = {"name": display, "kind": item["kind"], "source": evidence}
+        if name_zh:
+            unit["name_zh"] = name_zh
+        unit["aliases"] = aliases
+        unit["identifiers"] = [
+            {"scheme": "ror", "value": ror, "confidence": "verified", "source": evidence}
+        ]
+        note = "child of the entity in ROR (the record names it as parent)"
+        unit["note"] = f"{note}; {item['note']}" if item.get("note") else note
+        entity["subunits"].append(unit)
+
+
+def apply_extra_subunits(entity: dict[str, Any], curation: dict[str, Any]) -> None:
+    """Sub-units with no ASPI entry or ROR record (campuses), each with the source that names it."""
+    have = {_unit_key(u["name"]) for u in entity["subunits"]}
+    for unit in curation.get("extra_subunits", {}).get(entity["id"], []):
+        if not unit.get("source"):
+            raise SystemExit(
+                f"curation extra_subunits for {entity['id']}: {unit['name']!r} has no source"
+            )
+        if _unit_key(unit["name"]) not in have:
+            entity["subunits"].append({"identifiers": [], **unit})
+
+
 def _sort_lists(entity: dict[str, Any]) -> None:
     def key(m: dict[str, Any]) -> tuple[str, str, str]:
         return (m["list"], m.get("edition") or "", m.get("name_on_list") or "")
@@ -332,8 +565,20 @@ def build(
         for i in e["identifiers"]
         if i["scheme"] == "ror"
     }
+    ror_records = read_ror_records(shared / ROR_RECORDS)
+    located = []
     for entity in entities.values():
         apply_related(entity, related.get(entity["name_en"], []), primary_ror, skip)
+        apply_ror_subunits(entity, ror_records, curation)
+        apply_extra_subunits(entity, curation)
+        apply_ror_names(entity, ror_records, curation)
+        apply_location_curation(entity, curation)
+        filled = apply_ror_location(entity, ror_records)
+        if filled:
+            located.append(filled)
+    warnings.append(f"location filled from ROR records for {len(located)} entities")
+    if verbose:
+        warnings += [f"location: {line}" for line in located]
 
     index = NameIndex(Entity.model_validate(e) for e in entities.values())
     for row in _read_csv(shared / "key_institutions.csv"):
