@@ -1,7 +1,7 @@
 """Opening the DuckDB store: one function that creates the tables and sets sane limits.
 
 DuckDB runs the heavy work (JSON parsing, the screening scan) out of Python. Its memory limit is
-kept well below the 1.5 GB budget so a million-work corpus spills to disk instead of growing;
+kept well below the 1.5 GB budget (with the Python side and the matching workers) so a million-work corpus spills to disk instead of growing;
 threads follow the machine unless ``DUALSCOPE_THREADS`` would be added later.
 """
 
@@ -15,7 +15,7 @@ from dualscope.errors import DualscopeError
 from dualscope.store.schema import ALL_TABLES
 
 # DuckDB's own budget; the Python side of screening stays small (distinct strings only).
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "800MB"
 
 
 def open_store(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
