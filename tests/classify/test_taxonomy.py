@@ -120,6 +120,18 @@ def test_duplicate_and_missing_ids_are_rejected(tmp_path: Path) -> None:
         load_taxonomy_file(_write(tmp_path, raw))
 
 
+def test_defers_to_must_name_other_sub_areas_and_come_with_setting(tmp_path: Path) -> None:
+    raw = _raw()
+    surveillance = next(a for a in raw["areas"] if a["id"] == "video-surveillance")
+    surveillance["defers_to"] = ["face-recognition", "weapons"]
+    with pytest.raises(DataFileError, match="'video-surveillance', field 'defers_to'"):
+        load_taxonomy_file(_write(tmp_path, raw))
+    raw = _raw()
+    next(a for a in raw["areas"] if a["id"] == "video-surveillance")["setting"] = []
+    with pytest.raises(DataFileError, match="'setting' and 'defers_to' go together"):
+        load_taxonomy_file(_write(tmp_path, raw))
+
+
 def test_unknown_field_is_rejected(tmp_path: Path) -> None:
     raw = _raw()
     next(a for a in raw["areas"] if a["id"] == "radar")["phrase"] = ["typo"]
