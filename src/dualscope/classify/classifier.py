@@ -16,9 +16,14 @@ penalty phrase              -0.6 each distinct phrase (capped at -1.8)
 ==========================  =========================================================
 
 A label needs a score of at least 1.0 (:data:`THRESHOLD`): one strong phrase in the title is
-enough, a single passing mention in an abstract is not (it needs a context phrase or a topic),
-and two context phrases together are enough. Phrases inside an exclusion span do not count at
-all ("particle swarm optimisation" is not a swarm). A sub-area's label also labels its parent
+enough, a single mention in an abstract is not (it needs a context phrase or a topic), and two
+context phrases together are enough. Exception: when the title and keywords name no sub-area at
+all, the abstract is where the paper says what it is about, and its single strong phrase or
+combo counts 1.0, unless it is introduced as an example ("tasks such as face recognition").
+An area with ``defers_to`` (video-surveillance) stops counting its ``setting`` phrases (CCTV,
+surveillance cameras) once a sub-area it defers to (face, re-identification) is labelled.
+Phrases inside an exclusion span do not count at all ("particle swarm optimisation" is not a
+swarm). A sub-area's label also labels its parent
 EU area, with the evidence "via sub-area ...".
 
 Hot path: plain frozen dataclasses and precompiled regexes; no YAML or pydantic per call.
