@@ -149,8 +149,13 @@ def apply_alias_curation(entity: dict[str, Any], curation: dict[str, Any]) -> No
             f"curation subunit_fixes for {entity['id']}: no such sub-unit {sorted(unknown)}"
         )
     for extra in curation.get("extra_aliases", {}).get(entity["id"], []):
-        if normalise_name(extra["name"]) not in known:
-            entity["aliases"].append(dict(extra))
+        alias = dict(extra)
+        # `spelling: true` keeps a variant that normalises like a known name but is spelt
+        # differently (CamelCase "TianGong"): matchers that split words at capitals need it.
+        spelling = alias.pop("spelling", False)
+        names = {entity["name_en"], *(a["name"] for a in entity["aliases"])}
+        if normalise_name(alias["name"]) not in known or (spelling and alias["name"] not in names):
+            entity["aliases"].append(alias)
     missing = set(kinds) - {a["name"] for a in entity["aliases"]}
     if missing:
         raise SystemExit(
@@ -426,15 +431,15 @@ def apply_ror_names(entity: dict[str, Any], records: RorRecords, curation: dict[
         )
     ror, path, record = found
     names = {name for name, _, _ in ror_names(record)}
-    known = {
-        normalise_name(n) for n in [entity["name_en"], *(a["name"] for a in entity["aliases"])]
-    }
+    # Exact spellings: every name here was reviewed as not yet on the entry; a differently
+    # capitalised curated variant ("TianGong University") must not hide ROR's own spelling.
+    known = {entity["name_en"], *(a["name"] for a in entity["aliases"])}
     for item in wanted:
         if item["name"] not in names:
             raise SystemExit(
                 f"curation ror_names for {entity['id']}: {item['name']!r} not in ROR {ror}"
             )
-        if normalise_name(item["name"]) in known:
+        if item["name"] in known:
             continue
         alias = {
             "name": item["name"],
