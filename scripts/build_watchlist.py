@@ -348,19 +348,51 @@ def ror_names(record: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     return found
 
 
-def ror_place(record: dict[str, Any]) -> tuple[str | None, str | None]:
-    """City and province of a ROR record's first GeoNames place (v2 ``locations``, v1
-    ``addresses``); a province given as the city is not taken as a city."""
-    city = province = None
+def _place(record: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
+    """GeoNames id, city and province of a ROR record's first place (v2 ``locations``, v1
+    ``addresses``)."""
     if record.get("locations"):
-        details = record["locations"][0].get("geonames_details") or {}
-        city, province = details.get("name"), details.get("country_subdivision_name")
-    elif record.get("addresses"):
+        place = record["locations"][0]
+        details = place.get("geonames_details") or {}
+        return (
+            place.get("geonames_id"),
+            details.get("name"),
+            details.get("country_subdivision_name"),
+        )
+    if record.get("addresses"):
         address = record["addresses"][0]
         geonames = address.get("geonames_city") or {}
         city = address.get("city") or geonames.get("city")
-        province = (geonames.get("geonames_admin1") or {}).get("name")
-    return (None if city in _NOT_CITIES else city), province
+        return geonames.get("id"), city, (geonames.get("geonames_admin1") or {}).get("name")
+    return None, None, None
+
+
+def geonames_provinces(records: RorRecords) -> dict[int, tuple[str, str]]:
+    """GeoNames place id → (province, ROR id of the first record, by id, that gives it): many
+    newer records name only the city, while another record on the same place gives its
+    first-level division. A place given two different provinces is left out."""
+    found: dict[int, tuple[str, str]] = {}
+    conflicting: set[int] = set()
+    for ror in sorted(records):
+        geonames_id, _, province = _place(records[ror][1])
+        if geonames_id is None or not province:
+            continue
+        if geonames_id in found and found[geonames_id][0] != province:
+            conflicting.add(geonames_id)
+        found.setdefault(geonames_id, (province, ror))
+    return {k: v for k, v in found.items() if k not in conflicting}
+
+
+def ror_place(
+    record: dict[str, Any], provinces: dict[int, tuple[str, str]] | None = None
+) -> tuple[str | None, str | None, str | None]:
+    """City, province and (when the province comes from another record on the same GeoNames
+    place) that record's ROR id; a province given as the city is not taken as a city."""
+    geonames_id, city, province = _place(record)
+    via = None
+    if not province and geonames_id is not None and provinces and geonames_id in provinces:
+        province, via = provinces[geonames_id]
+    return (None if city in _NOT_CITIES else city), province, via
 
 
 def _verified_record(
@@ -388,7 +420,9 @@ def apply_location_curation(entity: dict[str, Any], curation: dict[str, Any]) ->
         _append_note(entity, f"Location {' and '.join(filled)} read from {fix['source']}.")
 
 
-def apply_ror_location(entity: dict[str, Any], records: RorRecords) -> str | None:
+def apply_ror_location(
+    entity: dict[str, Any], records: RorRecords, provinces: dict[int, tuple[str, str]]
+) -> str | None:
     """Fill a missing city (and province) from the entity's verified ROR record; a province is
     only taken with the city it belongs to. Returns what was filled, for the build log."""
     location = entity["location"]
@@ -396,7 +430,7 @@ def apply_ror_location(entity: dict[str, Any], records: RorRecords) -> str | Non
     if found is None or (location.get("city") and location.get("province")):
         return None
     ror, path, record = found
-    city, province = ror_place(record)
+    city, province, via = ror_place(record, provinces)
     filled = []
     if city and not location.get("city"):
         location["city"] = city
@@ -412,7 +446,12 @@ def apply_ror_location(entity: dict[str, Any], records: RorRecords) -> str | Non
             name=f"ROR record {ror}",
             url=f"https://ror.org/{ror}",
             note=f"location {' and '.join(filled)} from the record's GeoNames place "
-            f"({ROR_EVIDENCE}{path})",
+            f"({ROR_EVIDENCE}{path})"
+            + (
+                f"; the province is the one ROR record {via} gives for the same GeoNames place"
+                if via and "province" in filled
+                else ""
+            ),
         ),
     )
     return f"{entity['id']}: {', '.join(f'{k} {location[k]}' for k in filled)} from ROR {ror}"
@@ -571,6 +610,7 @@ def build(
         if i["scheme"] == "ror"
     }
     ror_records = read_ror_records(shared / ROR_RECORDS)
+    provinces = geonames_provinces(ror_records)
     located = []
     for entity in entities.values():
         apply_related(entity, related.get(entity["name_en"], []), primary_ror, skip)
@@ -578,7 +618,7 @@ def build(
         apply_extra_subunits(entity, curation)
         apply_ror_names(entity, ror_records, curation)
         apply_location_curation(entity, curation)
-        filled = apply_ror_location(entity, ror_records)
+        filled = apply_ror_location(entity, ror_records, provinces)
         if filled:
             located.append(filled)
     warnings.append(f"location filled from ROR records for {len(located)} entities")
