@@ -294,3 +294,16 @@ def test_sigkill_mid_fetch_then_rerun_gets_exactly_the_works_of_a_clean_run(serv
     proc = _fetch_cli(server.url, killed_db)
     out, _ = proc.communicate(timeout=60)
     assert b"already complete" in out
+
+
+def test_fetch_without_a_key_is_one_line_naming_the_variable(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "OPENALEX_API_KEY"}
+    env["COLUMNS"] = "1000"
+    proc = subprocess.run(
+        [sys.executable, "-c", "from dualscope.cli import main; main()", "fetch",
+         "--country", "IT", "--db", str(tmp_path / "x.duckdb"), "--api-url", "http://127.0.0.1:9"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "OPENALEX_API_KEY" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

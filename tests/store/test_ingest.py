@@ -276,3 +276,21 @@ def test_sigkill_at_any_moment_then_rerun_equals_a_clean_run(tmp_path, factory):
         subprocess.run([sys.executable, "-c", _INGEST_SCRIPT, str(db), *args], check=True)
         assert _snapshot(db) == expected, f"killed after {delay:.2f}s"
     assert killed >= 2, "every run ended before its kill"
+
+
+def test_exports_land_in_the_same_works_table(shared_raw, tmp_db):
+    fixtures = shared_raw / "bibliometrix-fixtures"
+    con = open_store(tmp_db)
+    report = ingest_paths(con, [fixtures / "wos_sample.txt", fixtures / "scopus_sample.csv"])
+    assert [f.kind for f in report.files] == ["wos", "scopus"]
+    rows = con.execute(
+        "SELECT source, count(*), count(doi), count(publication_year) FROM works "
+        "GROUP BY source ORDER BY source"
+    ).fetchall()
+    assert [r[0] for r in rows] == ["scopus", "wos"]
+    assert all(r[1] > 0 and r[2] == r[1] for r in rows)
+    raw = con.execute(
+        "SELECT len(flatten(list_transform(authorships, lambda a: a.raw_affiliation_strings))) "
+        "FROM works WHERE source = 'wos' LIMIT 1"
+    ).fetchone()
+    assert raw[0] > 0
