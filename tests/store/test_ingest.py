@@ -191,6 +191,18 @@ def test_folders_are_expanded_and_an_empty_folder_is_an_error(tmp_path, factory)
     )
     (tmp_path / "data" / "notes.md").write_text("not data")
     assert [p.name for p in discover([tmp_path / "data"])] == ["part_000.gz"]
+    stray = tmp_path / "data" / "README.txt"
+    stray.write_text("Downloaded from the snapshot on 2024-01-01.\n")
+    warnings: list[str] = []
+    con = open_store(tmp_path / "s.duckdb")
+    report = ingest_paths(con, [tmp_path / "data"], warn=warnings.append)
+    assert [(f.path.name, f.status) for f in report.files] == [
+        ("README.txt", "unrecognised"),
+        ("part_000.gz", "loaded"),
+    ]
+    assert warnings == [f"{stray}: not a recognised input; skipped"]
+    with pytest.raises(InputError, match="not a recognised input"):
+        ingest_paths(con, [stray])  # named explicitly: an error
     (tmp_path / "nothing").mkdir()
     with pytest.raises(InputError, match="folder holds no input files"):
         discover([tmp_path / "nothing"])

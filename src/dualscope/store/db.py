@@ -1,8 +1,8 @@
 """Opening the DuckDB store: one function that creates the tables and sets sane limits.
 
-DuckDB runs the heavy work (JSON parsing, the screening scan) out of Python. Its memory limit is
-kept well below the 1.5 GB budget (with the Python side and the matching workers) so a million-work corpus spills to disk instead of growing;
-threads follow the machine unless ``DUALSCOPE_THREADS`` would be added later.
+DuckDB runs the heavy work (JSON parsing, the screening scan) out of Python. Its memory limit
+keeps the whole process (DuckDB, the Python side and the matching workers) well below the
+1.5 GB budget: a million-work corpus spills to disk instead of growing.
 """
 
 from __future__ import annotations

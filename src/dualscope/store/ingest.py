@@ -191,13 +191,17 @@ _DATA_ERRORS = (
 _LINE_IN_ERROR = re.compile(r"\bline (\d+)")
 
 
+class UnrecognisedInput(InputError):
+    """A file that is none of the formats dualscope reads."""
+
+
 @dataclass
 class FileResult:
     """What happened to one input file."""
 
     path: Path
     kind: str
-    status: str  # loaded | unchanged | empty
+    status: str  # loaded | unchanged | empty | unrecognised
     records_read: int = 0
     loaded: int = 0  # distinct works written (new or replacing an older copy)
     replaced: int = 0  # older copies in the store replaced
@@ -231,6 +235,7 @@ class IngestReport:
             "files": len(self.files),
             "files_unchanged": sum(f.status == "unchanged" for f in self.files),
             "files_empty": sum(f.status == "empty" for f in self.files),
+            "files_unrecognised": sum(f.status == "unrecognised" for f in self.files),
             "records_read": self.total("records_read"),
             "records_loaded": self.total("loaded"),
             "duplicates_replaced": self.total("replaced") + self.total("duplicates_in_file"),
@@ -289,10 +294,20 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest every file under ``paths`` (each atomically) and return the totals."""
     report = IngestReport()
+    named = {Path(p).resolve() for p in paths if Path(p).is_file()}
     for path in discover(paths):
         if progress:
             progress(path)
-        report.files.append(ingest_file(con, path, strict=strict, warn=warn))
+        try:
+            report.files.append(ingest_file(con, path, strict=strict, warn=warn))
+        except UnrecognisedInput:
+            # A stray README.txt or notes.csv in a data folder: say so and go on. A file the
+            # user named, or any file under --strict, stops the run.
+            if strict or path.resolve() in named:
+                raise
+            if warn:
+                warn(f"{path}: not a recognised input; skipped")
+            report.files.append(FileResult(path, kind="", status="unrecognised"))
     return report
 
 
@@ -343,7 +358,7 @@ def _classify(path: Path) -> tuple[str, str]:
         return "api_page", "openalex_api"
     fmt = _export_format(path)
     if fmt is None:
-        raise InputError(
+        raise UnrecognisedInput(
             path,
             "not a recognised input (OpenAlex JSON Lines, API page, or WoS/Scopus/Dimensions/"
             "Lens/OpenAlex CSV export)",
