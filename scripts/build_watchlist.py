@@ -341,7 +341,7 @@ def ror_names(record: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     """(name, type, lang) of a ROR record, schema v2 (``names``) or v1 (name/aliases/labels)."""
     if "names" in record:
         return [(n["value"], t, n.get("lang")) for n in record["names"] for t in n["types"]]
-    found = [(record["name"], "ror_display", None)]
+    found: list[tuple[str, str, str | None]] = [(record["name"], "ror_display", None)]
     found += [(a, "alias", None) for a in record.get("aliases", [])]
     found += [(a, "acronym", None) for a in record.get("acronyms", [])]
     found += [(la["label"], "label", la.get("iso639")) for la in record.get("labels", [])]
