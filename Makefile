@@ -16,9 +16,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/python examples/make_sample.py examples/sample
+	rm -f build/demo.duckdb
 	$(BIN)/dualscope screen examples/sample/works.jsonl.gz --db build/demo.duckdb --out build/demo-report
-	@echo
-	@echo "Report: build/demo-report/report.html  (tables: build/demo-report/*.csv)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
