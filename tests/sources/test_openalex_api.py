@@ -307,3 +307,20 @@ def test_fetch_without_a_key_is_one_line_naming_the_variable(tmp_path):
     assert proc.returncode == 2
     assert "OPENALEX_API_KEY" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_out_dir_keeps_raw_pages_that_ingest_reads_back(serve, tmp_path):
+    from dualscope.store.ingest import ingest_paths
+
+    server = serve(16)
+    client = OpenAlexClient(server.url, "k", sleep=lambda s: None)
+    con = open_store(tmp_path / "a.duckdb")
+    fetch_works(con, client, QUERY, out_dir=tmp_path / "pages")
+    con.close()
+    pages = sorted(p.name for p in (tmp_path / "pages").iterdir())
+    assert pages == ["page_000001.json", "page_000002.json", "page_000003.json"]
+    again = open_store(tmp_path / "b.duckdb")
+    report = ingest_paths(again, [tmp_path / "pages"])
+    again.close()
+    assert report.total("loaded") == 16
+    assert _ids(tmp_path / "b.duckdb") == _ids(tmp_path / "a.duckdb")
