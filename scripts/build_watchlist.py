@@ -545,6 +545,48 @@ def apply_ror_subunits(
         entity["subunits"].append(unit)
 
 
+def attach_ror_children(entity: dict[str, Any], records: RorRecords, used: set[str]) -> int:
+    """ROR id of an existing sub-unit (an ASPI laboratory, say) taken from a ROR record that
+    names the entity's verified ROR id as parent and has the sub-unit's name (English words,
+    or the Chinese label). An id in ``used`` (on any entity or sub-unit) is never attached
+    twice. Returns how many ids were attached."""
+    own = {
+        i["value"]
+        for i in entity["identifiers"]
+        if i["scheme"] == "ror" and i["confidence"] == "verified"
+    }
+    attached = 0
+    for ror in sorted(records):
+        path, record = records[ror]
+        parents = {
+            r["id"].removeprefix("https://ror.org/")
+            for r in record.get("relationships", [])
+            if r["type"].casefold() == "parent"
+        }
+        if ror in used or not parents & own:
+            continue
+        names = ror_names(record)
+        keys = {_unit_key(n) for n, t, lang in names if t != "acronym" and lang in (None, "en")}
+        chinese = {n for n, t, lang in names if lang == "zh" or re.search(r"[\u4e00-\u9fff]", n)}
+        # Same English words and no conflicting Chinese name, or the same Chinese name: ASPI's
+        # 粉末冶金国防重点实验室 (a defence key laboratory) is not ROR's 粉末冶金国家重点实验室.
+        units = [
+            u
+            for u in entity["subunits"]
+            if (u.get("name_zh") and u["name_zh"] in chinese)
+            or (_unit_key(u["name"]) in keys and (not u.get("name_zh") or not chinese))
+        ]
+        if len(units) != 1:
+            continue  # none, or ambiguous: attach nothing
+        evidence = f"{ROR_EVIDENCE}{path}"
+        units[0].setdefault("identifiers", []).append(
+            {"scheme": "ror", "value": ror, "confidence": "verified", "source": evidence}
+        )
+        used.add(ror)
+        attached += 1
+    return attached
+
+
 def apply_extra_subunits(entity: dict[str, Any], curation: dict[str, Any]) -> None:
     """Sub-units with no ASPI entry or ROR record (campuses), each with the source that names it."""
     have = {_unit_key(u["name"]) for u in entity["subunits"]}
@@ -612,6 +654,7 @@ def build(
     ror_records = read_ror_records(shared / ROR_RECORDS)
     provinces = geonames_provinces(ror_records)
     located = []
+    attached = 0
     for entity in entities.values():
         apply_related(entity, related.get(entity["name_en"], []), primary_ror, skip)
         apply_ror_subunits(entity, ror_records, curation)
@@ -621,7 +664,16 @@ def build(
         filled = apply_ror_location(entity, ror_records, provinces)
         if filled:
             located.append(filled)
+    used = {
+        i["value"]
+        for e in entities.values()
+        for holder in [e, *e["subunits"]]
+        for i in holder.get("identifiers", [])
+    }
+    for entity in entities.values():
+        attached += attach_ror_children(entity, ror_records, used)
     warnings.append(f"location filled from ROR records for {len(located)} entities")
+    warnings.append(f"ROR ids attached to {attached} existing sub-units (ROR child records)")
     if verbose:
         warnings += [f"location: {line}" for line in located]
 

@@ -253,3 +253,43 @@ def test_no_entity_with_a_verified_ror_place_lacks_a_city(
                 ):
                     missing.append(entity.id)
     assert missing == []
+
+
+def _lab_record(zh: str) -> dict[str, Any]:
+    return {
+        "id": "https://ror.org/0testlab0",
+        "names": [
+            {"value": "State Key Laboratory of Example Science", "types": ["ror_display"]},
+            {"value": zh, "types": ["label"], "lang": "zh"},
+        ],
+        "relationships": [{"type": "parent", "id": "https://ror.org/0parent00"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("aspi_zh", "ror_zh", "attached"),
+    [
+        ("示例科学国家重点实验室", "示例科学国家重点实验室", True),  # same Chinese name
+        (None, "示例科学国家重点实验室", True),  # same English words, no Chinese to compare
+        (
+            "示例科学国防重点实验室",
+            "示例科学国家重点实验室",
+            False,
+        ),  # a defence lab, not the state lab
+    ],
+)
+def test_ror_child_ids_attach_to_the_same_laboratory_only(
+    build: ModuleType, aspi_zh: str | None, ror_zh: str, attached: bool
+) -> None:
+    entity = _entity()
+    lab: dict[str, Any] = {"name": "State Key Laboratory for Example Science", "kind": "laboratory"}
+    if aspi_zh:
+        lab["name_zh"] = aspi_zh
+    entity["subunits"].append(lab)
+    records = {"0testlab0": ("v1.41/0testlab0.json", _lab_record(ror_zh))}
+    assert build.attach_ror_children(entity, records, set()) == int(attached)
+    assert bool(lab.get("identifiers")) is attached
+    # an id already used elsewhere in the watchlist is never attached a second time
+    fresh = _entity()
+    fresh["subunits"].append({"name": "State Key Laboratory of Example Science"})
+    assert build.attach_ror_children(fresh, records, {"0testlab0"}) == 0
