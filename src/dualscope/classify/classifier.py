@@ -180,6 +180,9 @@ _PASSING_CUE = re.compile(
     r"extends?\s+to|ranging\s+from|from\s+\w+\s+to)\b[^.;:]*$",
     re.IGNORECASE,
 )
+# A mention that is one item of an enumeration ("on ImageNet, COCO and a face recognition
+# benchmark") names one of several things the paper touches: also a passing mention.
+_LIST_ITEM = re.compile(r"(?:,|\band|\bor)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 _ABSTRACT_ITEM = re.compile(r'^abstract: "([^"]+)"')
 
 
@@ -192,7 +195,8 @@ def _passing(abstract: str, evidence: Sequence[str]) -> bool:
             continue
         found = True
         at = abstract.find(match.group(1))
-        if at < 0 or not _PASSING_CUE.search(abstract[max(0, at - 80) : at]):
+        before = abstract[max(0, at - 80) : at]
+        if at < 0 or not (_PASSING_CUE.search(before) or _LIST_ITEM.search(before)):
             return False
     return found
 
