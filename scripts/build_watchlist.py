@@ -21,7 +21,7 @@ Inputs (``--shared``, default ``$DUALSCOPE_SHARED/data`` or ``../shared/data``):
 - ``scripts/watchlist_curation.yaml``: reviewed hand decisions (ids, alias kinds, extra aliases
   with sources, DoD name mappings, notes). Hand edits go there so they survive a rebuild.
 
-Usage: ``python scripts/build_watchlist.py [--shared DIR] [--out DIR] [--check]``
+Usage: ``python scripts/build_watchlist.py [--shared DIR] [--out DIR] [--check] [--verbose]``
 """
 
 from __future__ import annotations
@@ -757,7 +757,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--curation", type=Path, default=CURATION)
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed data differs")
     parser.add_argument(
-        "--verbose", action="store_true", help="list the DoD 1286 rows not on the tracker"
+        "--verbose",
+        action="store_true",
+        help="also list the DoD 1286 rows not on the tracker and each location taken from ROR",
     )
     args = parser.parse_args(argv)
     if args.check:
