@@ -173,3 +173,25 @@ def test_an_empty_store_and_bad_options_are_clear_errors(tmp_path, components):
         parse_categories("militar")
     with pytest.raises(DualscopeError, match="after --until"):
         ScreenOptions(since=2020, until=2010, countries=EUROPE)
+
+
+def test_an_institution_without_country_code_falls_back_to_the_raw_string(tmp_path, components):
+    def authorship(name: str, raw: str, institutions: list[dict[str, Any]]) -> dict[str, Any]:
+        author = {"id": None, "display_name": name, "orcid": None}
+        return {"author": author, "institutions": institutions, "countries": [],
+                "raw_affiliation_strings": [raw]}  # fmt: skip
+
+    padova = {"id": "https://openalex.org/I9000000301", "display_name": "Universita di Padova",
+              "country_code": None}  # fmt: skip
+    record = {
+        "id": "https://openalex.org/W9000000020",
+        "publication_year": 2021,
+        "authorships": [
+            authorship("Zhou Li", "Natl Univ Def Technol, Changsha, Peoples R China", []),
+            authorship("Sara Bruni", "Universita di Padova, Padova, Italy", [padova]),
+        ],
+    }
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    run = _run(tmp_path, [path], components)
+    assert run.summary["countries"] == {"IT": 1}

@@ -8,7 +8,7 @@ per authorship of each *candidate* co-publication:
 
 - at least one focus-country signal: an institution with a focus ``country_code``, a focus
   country in ``authorships.countries``, or an authorship with raw affiliation text but no
-  institution (its country is decided later from the text);
+  institution with a country code (its country is decided later from the text);
 - at least one authorship that could be Chinese or unknown: a CN institution or country, no
   institution at all, or raw affiliation text (raw-only Chinese affiliations such as
   "College of Computer, National University of Defense Technology, Changsha" name no country,
@@ -33,7 +33,8 @@ WITH w AS (
             list_has_any(list_transform(coalesce(a.institutions, []),
                                         lambda i: upper(i.country_code)), $focus)
             OR list_has_any(list_transform(coalesce(a.countries, []), lambda c: upper(c)), $focus)
-            OR (len(coalesce(a.institutions, [])) = 0
+            OR (len(list_filter(coalesce(a.institutions, []),
+                                lambda i: i.country_code IS NOT NULL)) = 0
                 AND len(coalesce(a.raw_affiliation_strings, [])) > 0)))
       -- an authorship that could be Chinese or unknown
       AND list_bool_or(list_transform(authorships, lambda a:
@@ -80,7 +81,8 @@ DISTINCT_RAW = """
 SELECT r AS raw, country_hint, bool_or(needs_country) AS needs_country
 FROM (
     SELECT unnest(raw) AS r, country_hint,
-           len(institutions) = 0 OR NOT list_has_all(inst_countries, countries) AS needs_country
+           len(list_filter(inst_countries, lambda c: c IS NOT NULL)) = 0
+           OR NOT list_has_all(inst_countries, countries) AS needs_country
     FROM _screen_cand
 )
 GROUP BY ALL
@@ -119,8 +121,8 @@ WHERE list_contains($categories, r.category)
 
 # Authors at an institution in a focus country. The country comes from the institution's
 # country_code; for an author without an institution (or with a focus country OpenAlex parsed
-# but did not tie to an institution) from authorships.countries; failing both, from the raw
-# string (country_from_text, registered as _raw_country).
+# but did not tie to an institution) from authorships.countries; failing both (no institution
+# with a country code, no countries), from the raw string (country_from_text, _raw_country).
 PARTNERS = """
 CREATE OR REPLACE TEMP TABLE _screen_partners AS
 WITH by_inst AS (
@@ -148,7 +150,8 @@ WITH by_inst AS (
            NULL AS institution_id, rc.raw AS institution_name, rc.country AS country_code,
            'raw_string' AS basis
     FROM _screen_cand c JOIN raw_c rc USING (work_id, author_index)
-    WHERE len(c.institutions) = 0 AND len(c.countries) = 0 AND list_contains($focus, rc.country)
+    WHERE len(list_filter(c.inst_countries, lambda x: x IS NOT NULL)) = 0
+      AND len(c.countries) = 0 AND list_contains($focus, rc.country)
 )
 SELECT * FROM by_inst
 UNION ALL SELECT * FROM by_countries
