@@ -37,6 +37,7 @@ def open_store(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     except duckdb.Error as exc:
         raise DualscopeError(f"{path}: not a DuckDB store ({exc})") from exc
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("SET enable_progress_bar = false")  # our own output (Rich) stays readable
     if not read_only:
         for ddl in ALL_TABLES:
             con.execute(ddl)
