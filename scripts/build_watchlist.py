@@ -587,6 +587,50 @@ def attach_ror_children(entity: dict[str, Any], records: RorRecords, used: set[s
     return attached
 
 
+def enrich_subunits(
+    entity: dict[str, Any], records: RorRecords, others: dict[str, list[str]] | None = None
+) -> int:
+    """A sub-unit with a ROR id whose record is in the snapshot gets the record's Chinese label
+    (when it has no Chinese name) and its other names as aliases (acronyms left out: too short
+    to match safely). A name that contains another entity's name (``others``: entity id →
+    normalised names) is left out: ROR's 湖南大学国家超级计算长沙中心 names Hunan University,
+    while ASPI lists the centre under NUDT. Returns how many sub-units gained a name."""
+    foreign = [n for eid, names in (others or {}).items() if eid != entity["id"] for n in names]
+
+    def names_another(name: str) -> bool:
+        padded = f" {normalise_name(name)} "
+        return any(
+            f" {n} " in padded or (len(n) >= 4 and " " not in n and n in padded) for n in foreign
+        )
+
+    enriched = 0
+    for unit in entity["subunits"]:
+        ror = next((i["value"] for i in unit.get("identifiers", []) if i["scheme"] == "ror"), None)
+        if ror is None or ror not in records:
+            continue
+        names = ror_names(records[ror][1])
+        before = (unit.get("name_zh"), list(unit.get("aliases", [])))
+        if not unit.get("name_zh"):
+            unit["name_zh"] = next(
+                (n for n, t, lang in names if t == "label" and lang == "zh"), None
+            )
+        aliases = unit.setdefault("aliases", [])
+        seen = {normalise_name(n) for n in [unit["name"], unit.get("name_zh") or "", *aliases]}
+        for name, kind, _ in names:
+            if (
+                kind in ("ror_display", "alias", "label")
+                and normalise_name(name) not in seen
+                and not names_another(name)
+            ):
+                aliases.append(name)
+                seen.add(normalise_name(name))
+        if not unit["name_zh"]:
+            del unit["name_zh"]
+        if (unit.get("name_zh"), aliases) != before:
+            enriched += 1
+    return enriched
+
+
 def apply_extra_subunits(entity: dict[str, Any], curation: dict[str, Any]) -> None:
     """Sub-units with no ASPI entry or ROR record (campuses), each with the source that names it."""
     have = {_unit_key(u["name"]) for u in entity["subunits"]}
@@ -670,10 +714,17 @@ def build(
         for holder in [e, *e["subunits"]]
         for i in holder.get("identifiers", [])
     }
+    enriched = 0
+    others = {
+        e["id"]: [normalise_name(n) for n in (e["name_en"], e.get("name_zh")) if n]
+        for e in entities.values()
+    }
     for entity in entities.values():
         attached += attach_ror_children(entity, ror_records, used)
+        enriched += enrich_subunits(entity, ror_records, others)
     warnings.append(f"location filled from ROR records for {len(located)} entities")
     warnings.append(f"ROR ids attached to {attached} existing sub-units (ROR child records)")
+    warnings.append(f"{enriched} sub-units gained names from their ROR record")
     if verbose:
         warnings += [f"location: {line}" for line in located]
 

@@ -293,3 +293,29 @@ def test_ror_child_ids_attach_to_the_same_laboratory_only(
     fresh = _entity()
     fresh["subunits"].append({"name": "State Key Laboratory of Example Science"})
     assert build.attach_ror_children(fresh, records, {"0testlab0"}) == 0
+
+
+def test_subunits_gain_the_names_of_their_ror_record_but_not_another_entitys(
+    build: ModuleType,
+) -> None:
+    record = {
+        "id": "https://ror.org/0centre00",
+        "names": [
+            {"value": "Example Supercomputing Centre", "types": ["ror_display"]},
+            {"value": "示例超算中心", "types": ["label"], "lang": "zh"},
+            {"value": "ESC", "types": ["acronym"]},
+            {"value": "Other University Example Supercomputing Centre", "types": ["alias"]},
+            {"value": "Example Centre for Supercomputing", "types": ["alias"]},
+        ],
+    }
+    entity = _entity()
+    unit: dict[str, Any] = {
+        "name": "Example Supercomputing Centre",
+        "identifiers": [{"scheme": "ror", "value": "0centre00"}],
+    }
+    entity["subunits"].append(unit)
+    others = {"other-university": ["other university"], "example-university": ["example"]}
+    records = {"0centre00": ("v2.9/0centre00.json", record)}
+    assert build.enrich_subunits(entity, records, others) == 1
+    assert unit["name_zh"] == "示例超算中心"
+    assert unit["aliases"] == ["Example Centre for Supercomputing"]  # no acronym, no other entity
