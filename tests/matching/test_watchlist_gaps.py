@@ -69,6 +69,8 @@ def test_gap_strings_now_match(matcher: Matcher, text: str, expected: str) -> No
         "Shandong University of Science and Technology, Qingdao, China",
         "Weihai Maternal and Child Health Hospital, Weihai, China",
         "Duke Kunshan University, Kunshan, Jiangsu, China",  # joint venture: left out on purpose
+        "NEU, Boston, MA 02115, USA",  # NEU is Northeastern's only with a Chinese place
+        "SDU, Odense, Denmark",
     ],
 )
 def test_places_and_campuses_do_not_widen_matches(matcher: Matcher, text: str) -> None:
