@@ -151,6 +151,40 @@ def test_surveillance_as_a_setting_defers_to_face_and_reid(clf: Classifier) -> N
     assert {"video-surveillance", "gait-reid"} <= _ids(tracking)
 
 
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        ("68Ga-DOTA-TATE PET in neuroendocrine tumours", "DOTA-TATE uptake predicted response."),
+        ("LOFAR observations of galaxy clusters", "We image diffuse radio emission with LOFAR."),
+        ("EMG features for gesture recognition", "We compute MAV, RMS and waveform length."),
+        ("Sleep-wake detection from wrist actigraphy", "We classify 30 s epochs."),
+        ("Radiated noise of switching power converters", "Conducted and radiated noise measured."),
+        ("Laryngopharyngeal reflux (LPR) treatment", "LPR patients improved."),
+        ("Arcjet thruster performance with ammonia", "Specific impulse was measured."),
+        ("Microplate absorbance plate reading protocols", "We compare readers."),
+        ("Acrylamide covalent warheads for kinase inhibitors", "We tune warhead reactivity."),
+        ("Galileo navigation message authentication", "OSNMA protects against replay attacks."),
+    ],
+)
+def test_homonyms_of_acronyms_and_names_do_not_label(
+    clf: Classifier, title: str, abstract: str
+) -> None:
+    """Names a field uses for something else (DOTA chelator, LOFAR telescope, EMG 'MAV')."""
+    subs = _ids(clf.classify(title, abstract)) - {
+        "ai",
+        "quantum",
+        "sensing",
+        "space-propulsion",
+        "robotics-autonomy",
+        "connectivity-navigation",
+        "semiconductors",
+        "biotech",
+        "energy",
+        "materials",
+    }
+    assert subs <= {"gnss-navigation"}, subs  # the OSNMA paper is satellite navigation
+
+
 def test_combo_sides_may_share_words(clf: Classifier) -> None:
     hits = clf.classify("Predicting ethnic origin from personal names", None)
     assert "ethnicity-recognition" in _ids(hits)
