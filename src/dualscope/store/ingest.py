@@ -463,7 +463,12 @@ def _load_validated(
                 bad = _first_bad_line(con, staged)
             if not 0 < bad <= len(line_numbers):
                 raise InputError(path, f"cannot be loaded: {exc}") from exc
-            skips.add(line_numbers[bad - 1], "rejected by the JSON reader", str(exc).split("\n")[0])
+            detail = (
+                "a value of the wrong type"
+                if isinstance(exc, UnicodeDecodeError)  # DuckDB's message itself was garbled
+                else str(exc).split("\n")[0]
+            )
+            skips.add(line_numbers[bad - 1], "rejected by the JSON reader", detail)
             _drop_line(staged, bad)
             del line_numbers[bad - 1]
         except BaseException:
@@ -473,14 +478,17 @@ def _load_validated(
 
 
 def _loads(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    # Every column is materialised: count(*) alone would skip the casts that fail.
     try:
         con.execute(
-            "SELECT count(*) FROM read_json($path, format = 'newline_delimited', "
-            "columns = $columns, maximum_object_size = 16777216)",
+            "CREATE OR REPLACE TEMP TABLE _ingest_probe AS SELECT * FROM read_json($path, "
+            "format = 'newline_delimited', columns = $columns, maximum_object_size = 16777216)",
             {"path": str(path), "columns": READ_COLUMNS},
-        ).fetchone()
+        )
     except _DATA_ERRORS:
         return False
+    finally:
+        con.execute("DROP TABLE IF EXISTS _ingest_probe")
     return True
 
 
