@@ -347,3 +347,64 @@ def test_sigkill_during_screen_leaves_the_previous_or_the_new_output_folder(
     # A rerun always ends with a whole, current output, whatever the kills left behind.
     dualscope("screen", "--db", str(db), "--out", str(out), "--countries", "GB")
     assert (out / "works.csv").read_bytes() == old
+
+
+# --- bad records in every export format ---------------------------------------------------------
+
+EXPORTS = REPO / "tests" / "sources" / "data"
+WOS_BAD = """
+PT J
+AU Broken, A
+TI Broken record without an accession number or DOI, NUDT and Oxford
+C1 [Broken, A] Natl Univ Def Technol, Changsha 410073, Peoples R China.
+   [Other, B] Univ Oxford, Oxford OX1 3PJ, England.
+PY abc
+ER
+
+PT J
+\x00\x01\x02 junk
+ER
+"""
+CSV_BAD = [b'"broken","row with two cells"', b'"nul\x00byte","x"']
+CSV_CUT = b'"an unterminated quote at the end,2020\n'
+
+
+def _dirty_export(name: str, target: Path) -> None:
+    raw = (EXPORTS / name).read_bytes()
+    if name.endswith(".txt"):  # WoS plain text: bad records after the first one
+        text = raw.decode("utf-8")
+        at = text.index("\nER\n") + 4
+        target.write_text(text[:at] + WOS_BAD + text[at:], encoding="utf-8")
+        return
+    lines = raw.rstrip(b"\n").split(b"\n")
+    target.write_bytes(b"\n".join([*lines[:3], *CSV_BAD, *lines[3:]]) + b"\n" + CSV_CUT)
+
+
+def _screen_in_process(tmp_path: Path, name: str, source: Path) -> tuple[bytes, dict[str, Any]]:
+    from typer.testing import CliRunner
+
+    from dualscope.cli import app
+
+    out = tmp_path / name
+    result = CliRunner().invoke(
+        app, ["screen", str(source), "--db", str(tmp_path / f"{name}.duckdb"), "--out", str(out)]
+    )
+    assert result.exit_code == 0 and result.exception is None, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return (out / "works.csv").read_bytes(), summary
+
+
+@pytest.mark.parametrize(
+    "name", ["wos_plain.txt", "scopus_new.csv", "scopus_old.csv", "dimensions.csv", "openalex.csv"]
+)
+def test_bad_records_in_an_export_change_nothing_but_the_skip_counts(
+    tmp_path: Path, name: str
+) -> None:
+    clean_works, clean = _screen_in_process(tmp_path, "clean", EXPORTS / name)
+    dirty_file = tmp_path / f"dirty_{name}"
+    _dirty_export(name, dirty_file)
+    dirty_works, dirty = _screen_in_process(tmp_path, "dirty", dirty_file)
+    assert dirty_works == clean_works
+    assert dirty["flagged"] == clean["flagged"] and dirty["countries"] == clean["countries"]
+    added = dirty["records_skipped"]["total"] - clean["records_skipped"]["total"]
+    assert added == (2 if name.endswith(".txt") else 3), dirty["records_skipped"]
