@@ -10,7 +10,8 @@ from rich.console import Console
 from dualscope.settings import get_settings
 
 console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: an error is one line even when stderr is a pipe (Rich would wrap at 80 columns).
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def db_option() -> Path:
