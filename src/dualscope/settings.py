@@ -22,7 +22,7 @@ class Settings:
     db_path: Path = field(
         default_factory=lambda: _env_path("DUALSCOPE_DB", "dualscope.duckdb") or Path()
     )
-    # Folder for the user's own watchlist (written by `watchlist import-*`), extending the bundled one.
+    # Folder for the user's own watchlist files (`watchlist import-*`), extending the bundled one.
     home: Path = field(
         default_factory=lambda: _env_path("DUALSCOPE_HOME", "~/.dualscope") or Path()
     )
