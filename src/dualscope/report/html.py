@@ -72,6 +72,22 @@ def report_csp(script: str) -> str:
     )
 
 
+def year_columns(years: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """One column per year from the first to the last, zeros included.
+
+    Leaving out empty years would put 2015 next to 2017 and make a gap look like a trend.
+    Works without a year come last as "n/a".
+    """
+    counts = {r["year"]: int(r["works"]) for r in years if r["year"] is not None}
+    columns = (
+        [(str(y), counts.get(y, 0)) for y in range(min(counts), max(counts) + 1)] if counts else []
+    )
+    unknown = sum(int(r["works"]) for r in years if r["year"] is None)
+    if unknown:
+        columns.append(("n/a", unknown))
+    return columns
+
+
 def build_charts(data: ReportData) -> dict[str, Markup]:
     """The SVG charts of the report (and the web dashboard)."""
     return {
@@ -80,7 +96,7 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
             title="Flagged works per focus country",
         ),
         "years": charts.column_chart(
-            [(str(r["year"]) if r["year"] is not None else "n/a", r["works"]) for r in data.years],
+            year_columns(data.years),
             title="Flagged works per publication year",
         ),
         "areas": charts.bar_chart(
