@@ -103,3 +103,28 @@ def test_fuzz_matching_never_fails_and_always_explains(text: str) -> None:
     for match in MATCHER.match(text):
         assert match.evidence and 0 < match.score <= 1
         assert all(e.explanation.startswith("matched ") for e in match.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("PEOPLES R CHINA PEOPLES R CHINA", "china china"),  # adjacent phrases, one pass
+        ("People R China", "china"),  # the variant 'people' is the phrase too
+        ("PEOPLE:R:CHINA", "china"),
+        ("Peoples Republic China", "china"),  # stop words inside a phrase may be absent
+        ("peoples r china pla", "pla"),  # a replacement that completes another phrase
+        ("S&T", "science and technology"),
+        ("South and T", "south and t"),  # single letters are themselves, not South
+        ("Xi An Jiao Tong Univ", "xian jiaotong univ"),
+    ],
+)
+def test_fold_replaces_phrases_to_a_fixed_point(text: str, folded: str) -> None:
+    assert fold(text) == folded
+    assert fold(folded) == folded
+    key = canon_key(text)
+    assert canon_key(" ".join(key)) == key
+
+
+def test_canon_key_is_the_same_for_a_name_and_its_own_key() -> None:
+    assert canon_key("People R China") == canon_key("peoples r china") == ("china",)
+    assert canon_key("Defence Univ Centre") == canon_key("defense univ center")

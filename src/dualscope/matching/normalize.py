@@ -33,7 +33,8 @@ _PUNCT_ASCII = {i: (" " if chr(i) in _ASCII_PUNCT else chr(i)) for i in range(12
 _PUNCT_UNICODE = {ord(c): " " for c in "–—‐‑‒―·•“”«»（）。、，；"}
 _PUNCT_UNICODE.update({ord("’"): "", ord("‘"): "", ord("´"): ""})
 
-# Multi-word spellings that must become one token before tokenising (applied to " text ").
+# Multi-word spellings that must become one token (matched word by word on canonical forms,
+# stop words skipped, repeatedly until none is left: see ``fold``).
 _PHRASES: tuple[tuple[str, str], ...] = (
     (" s and t ", " science and technology "),
     (" chinese peoples liberation army ", " pla "),
@@ -109,7 +110,12 @@ def _deaccent(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Case-fold, strip diacritics and punctuation; return space-separated normalised tokens."""
+    """Case-fold, strip diacritics and punctuation; return space-separated normalised tokens.
+
+    A fixed point: ``fold(fold(text)) == fold(text)``. Single-token fixes come first, then the
+    multi-word phrases are replaced token by token until none is left, so adjacent or chained
+    phrases ("Peoples R China Peoples R China", "People R China") fold the same however often.
+    """
     return _fold_plain(_deaccent(text))
 
 
@@ -122,14 +128,75 @@ def _fold_plain(text: str) -> str:
         text = text.replace("'", "")
     if not text.isascii():
         text = text.translate(_PUNCT_UNICODE)
-    text = f" {text.translate(_PUNCT_ASCII).lower()} "
-    if "  " in text:
-        text = " ".join(text.split())
-        text = f" {text} "
-    for old, new in _PHRASES:
-        if old in text:
-            text = text.replace(old, new)
-    return text.strip()
+    tokens = [_TOKEN_FIXES.get(t, t) for t in text.translate(_PUNCT_ASCII).lower().split()]
+    if not _PHRASE_STARTS.isdisjoint(tokens):
+        tokens = _replace_phrases(tokens)
+    return " ".join(tokens)
+
+
+def _phrase_form(token: str) -> str:
+    """The form a token is compared in against phrases: its canonical key ("people" → peoples);
+    single letters stay themselves ("s" in "S&T" is not South)."""
+    return CANONICAL.get(token, token) if len(token) > 1 else token
+
+
+# Each phrase as the canonical forms of its words without stop words, with its replacement.
+_PHRASE_TABLE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (
+        tuple(_phrase_form(t) for t in old.split() if t not in STOPWORDS),
+        tuple(new.split()),
+    )
+    for old, new in _PHRASES
+)
+_PHRASE_STARTS: frozenset[str] = frozenset(
+    spelling
+    for words, _ in _PHRASE_TABLE
+    for spelling in [words[0], *(s for s, k in CANONICAL.items() if k == words[0])]
+)
+
+
+def _match_phrase(forms: list[str], tokens: list[str], start: int) -> tuple[int, tuple[str, ...]]:
+    """The end and replacement of the first phrase starting at ``start`` (end 0 when none).
+
+    Stop words between a phrase's words are skipped ("Peoples Republic China" is the phrase
+    too), so a canonical key, which has no stop words, folds to itself.
+    """
+    for words, new in _PHRASE_TABLE:
+        if forms[start] != words[0]:
+            continue
+        i, n = start + 1, 1
+        while n < len(words) and i < len(tokens):
+            if tokens[i] in STOPWORDS:
+                i += 1
+                continue
+            if forms[i] != words[n]:
+                break
+            i, n = i + 1, n + 1
+        if n == len(words):
+            return i, new
+    return 0, ()
+
+
+def _replace_phrases(tokens: list[str]) -> list[str]:
+    """Replace phrases, left to right, until the tokens no longer change (a fixed point)."""
+    while True:
+        forms = [_phrase_form(t) for t in tokens]
+        out: list[str] = []
+        i = 0
+        changed = False
+        while i < len(tokens):
+            if tokens[i] in _PHRASE_STARTS:
+                end, new = _match_phrase(forms, tokens, i)
+                if end:
+                    out.extend(new)
+                    i = end
+                    changed = True
+                    continue
+            out.append(tokens[i])
+            i += 1
+        if not changed or out == tokens:
+            return out
+        tokens = out
 
 
 def raw_segments(text: str) -> list[str]:
@@ -139,7 +206,7 @@ def raw_segments(text: str) -> list[str]:
 
 def norm_tokens(text: str) -> list[str]:
     """Normalised tokens of ``text`` (see module docstring)."""
-    return [_TOKEN_FIXES.get(t, t) for t in fold(text).split()]
+    return fold(text).split()
 
 
 def canon_tokens(tokens: list[str]) -> tuple[list[str], list[int]]:
