@@ -439,3 +439,47 @@ def test_address_country_decides_for_generic_names_and_acronyms() -> None:
     # an acronym alone proves nothing: Spain's CSIC is not China Shipbuilding Industry Corp.
     assert matcher.match("College of Computer, NUDT") == []
     assert [m.entity_id for m in matcher.match("College of Computer, NUDT, China")] == ["nudt"]
+
+
+# --- CamelCase spellings ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def camel_matcher() -> Matcher:
+    return Matcher(
+        make_watchlist(
+            make_entity("tiangong", "Tiangong University", city="Tianjin"),
+            make_entity("beihang", "BeiHang University", city="Beijing"),
+            make_entity("hit-like", "Harbin Engineering University", city="Harbin"),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TianGong University, Tianjin 300387, China", ["tiangong"]),  # CamelCase query
+        ("Tiangong University", ["tiangong"]),
+        ("TIANGONG UNIV, TIANJIN, PEOPLES R CHINA", ["tiangong"]),
+        ("Beihang University, Beijing", ["beihang"]),  # CamelCase alias, plain query
+        ("BeiHang University", ["beihang"]),
+        ("Bei Hang University", ["beihang"]),  # the alias's own split reading
+        ("HarbinEngineering University", ["hit-like"]),  # glued words still split
+        ("TianJin University", []),  # the joined reading is not a near-miss licence
+        ("Tiangong Institute of Technology", []),
+    ],
+)
+def test_camel_case_and_plain_spellings_meet(
+    camel_matcher: Matcher, text: str, expected: list[str]
+) -> None:
+    assert ids(camel_matcher, text) == expected
+
+
+def test_camel_case_evidence_quotes_the_input(camel_matcher: Matcher) -> None:
+    match = only(camel_matcher, "School of Computer Science, TianGong University, Tianjin")
+    assert match.evidence[0].matched_text == "TianGong University"
+
+
+def test_evidence_quotes_the_input_verbatim_with_its_own_spacing(matcher: Matcher) -> None:
+    match = only(matcher, "Coll  Comp, Natl  Univ Def   Technol, Changsha")
+    assert "Natl  Univ Def   Technol" in [e.matched_text for e in match.evidence]

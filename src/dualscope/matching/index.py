@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from dualscope.matching.context import is_generic
-from dualscope.matching.normalize import canon_tokens, cjk_compact, has_cjk, norm_tokens
+from dualscope.matching.normalize import (
+    canon_tokens,
+    cjk_compact,
+    has_cjk,
+    has_inner_capital,
+    joined_tokens,
+    norm_tokens,
+)
 from dualscope.watchlist.model import Entity, Watchlist
 
 T = TypeVar("T")
@@ -224,7 +231,23 @@ def _add_name(
                 entry = AliasEntry(entity.id, name, kind, (), (), number > 0, subunit, sub_kind)
                 index.chinese.append((compact, entry))
         return
-    norm = norm_tokens(name)
+    if _is_acronym(name, kind):
+        _add_tokens(index, entity, name, kind, subunit, sub_kind, norm_tokens(name))
+        return
+    _add_tokens(index, entity, name, kind, subunit, sub_kind, norm_tokens(name))
+    if has_inner_capital(name):  # "TianGong University": also as written plain, tiangong
+        _add_tokens(index, entity, name, kind, subunit, sub_kind, joined_tokens(name))
+
+
+def _add_tokens(
+    index: WatchlistIndex,
+    entity: Entity,
+    name: str,
+    kind: str,
+    subunit: str | None,
+    sub_kind: str | None,
+    norm: list[str],
+) -> None:
     keys, _ = canon_tokens(norm)
     key = tuple(keys)
     if not key:

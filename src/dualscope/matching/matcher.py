@@ -44,7 +44,9 @@ from dualscope.matching.knownindex import KnownIndex
 from dualscope.matching.normalize import (
     fold,
     has_cjk,
+    has_inner_capital,
     is_japanese,
+    joined_tokens,
     raw_segments,
 )
 from dualscope.matching.segment import Segment
@@ -217,6 +219,17 @@ class Matcher:
         part = Segment.of(raw)
         if not part.keys:
             return None
+        findings = self._findings(part)
+        if not findings.hits and has_inner_capital(raw):
+            # "TianGong University": the words split at the capital name nothing; read the
+            # CamelCase word whole (tiangong), as the plain alias is written.
+            joined = Segment.from_tokens(raw, joined_tokens(raw))
+            alternative = self._findings(joined)
+            if alternative.hits:
+                return alternative
+        return findings
+
+    def _findings(self, part: Segment) -> _Findings:
         numbers = self._numbers(part)
         hits = list(self.index.names.scan(part.keys))
         hospital = part.is_hospital()

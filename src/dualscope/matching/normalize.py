@@ -199,6 +199,18 @@ def _replace_phrases(tokens: list[str]) -> list[str]:
         tokens = out
 
 
+def has_inner_capital(text: str) -> bool:
+    """True when a word of ``text`` has a capital after lower-case letters ("TianGong",
+    "andAstronautics"): ``fold`` splits it there, :func:`joined_tokens` does not."""
+    return not text.islower() and _GLUED.search(text) is not None
+
+
+def joined_tokens(text: str) -> list[str]:
+    """Normalised tokens of ``text`` with words kept whole at inner capitals ("TianGong" →
+    tiangong, where :func:`norm_tokens` gives tian gong): the other reading of CamelCase."""
+    return fold(text.lower()).split()
+
+
 def raw_segments(text: str) -> list[str]:
     """The raw parts of ``text`` between separators, empty ones included."""
     return _SEGMENT_SPLIT.split(text)

@@ -83,10 +83,11 @@ class Segment:
                 total += len(norm_tokens(word))
                 ends.append(total)
             self._word_ends = ends
-        words = _WORD.findall(self.raw)
+        words = list(_WORD.finditer(self.raw))
         if not words or self._word_ends[-1] != len(self.norm):
             return self.raw
         first, last = self.norm_span(start, end)
         begin = next(i for i, e in enumerate(self._word_ends) if e > first)
         stop = next(i for i, e in enumerate(self._word_ends) if e >= last)
-        return " ".join(words[begin : stop + 1]).strip(" .()[]")
+        # The raw text verbatim (its own spacing), so the evidence quotes the input exactly.
+        return self.raw[words[begin].start() : words[stop].end()].strip(" .()[]")
