@@ -483,3 +483,68 @@ def test_camel_case_evidence_quotes_the_input(camel_matcher: Matcher) -> None:
 def test_evidence_quotes_the_input_verbatim_with_its_own_spacing(matcher: Matcher) -> None:
     match = only(matcher, "Coll  Comp, Natl  Univ Def   Technol, Changsha")
     assert "Natl  Univ Def   Technol" in [e.matched_text for e in match.evidence]
+
+
+# --- campus siblings --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def campus_matcher() -> Matcher:
+    """Synthetic: a watchlist university whose official name carries its campus, one whose
+    name is bare, each with a same-name sibling in another city that is not on the list."""
+    watchlist = make_watchlist(
+        make_entity("geo-wuhan", "Example University of Geosciences (Wuhan)", city="Wuhan"),
+        make_entity("mining", "Example University of Mining and Technology", city="Xuzhou"),
+        make_entity("peking", "Peking University", city="Beijing"),
+    )
+    known = [
+        KnownInstitution("Example University of Geosciences (Beijing)", "CN", "0aa"),
+        KnownInstitution("Example University of Mining and Technology - Beijing", "CN", "0bb"),
+        KnownInstitution("Example University of Mining and Technology, East China", "CN", "0cc"),
+    ]
+    return Matcher(watchlist, known, near_misses=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the sibling's city or qualifier right after the name names the sibling
+        ("Example University of Geosciences (Beijing), Beijing 100083, China", []),
+        ("Example University of Geosciences, Beijing 100083, China", []),
+        ("EXAMPLE UNIV GEOSCI, BEIJING 100083, PEOPLES R CHINA", []),
+        ("Example University of Mining and Technology-Beijing, Beijing, China", []),
+        ("Example University of Mining and Technology, Beijing, China", []),
+        ("Example University of Mining and Technology, East China, Qingdao", []),
+        # ... or later in the same affiliation, when the own campus is not named
+        ("Example University of Geosciences, School of Ocean Sciences, Beijing 100083", []),
+        # the own campus, in parentheses, next or later in the affiliation
+        ("Example University of Geosciences (Wuhan), Wuhan 430074", ["geo-wuhan"]),
+        ("Example University of Geosciences, Wuhan 430074, China", ["geo-wuhan"]),
+        ("School of Earth Sciences, Example University of Geosciences, Wuhan", ["geo-wuhan"]),
+        ("Example University of Mining and Technology, Xuzhou 221116, China", ["mining"]),
+        # another affiliation's city (after a semicolon) says nothing about this one
+        ("Example University of Mining and Technology; Peking University, Beijing",
+         ["mining", "peking"]),
+        # a bare name without any city
+        ("Example University of Mining and Technology", ["mining"]),
+        ("Example University of Geosciences", ["geo-wuhan"]),
+    ],
+)  # fmt: skip
+def test_campus_siblings_are_told_apart(
+    campus_matcher: Matcher, text: str, expected: list[str]
+) -> None:
+    assert ids(campus_matcher, text) == expected
+
+
+def test_a_name_without_its_official_campus_matches_with_lower_score_and_says_so(
+    campus_matcher: Matcher,
+) -> None:
+    bare = only(campus_matcher, "Example University of Geosciences, Dept of Geology")
+    assert bare.score < 0.9
+    assert bare.evidence[0].rule == "name_without_campus"
+    assert "does not say 'Wuhan'" in bare.evidence[0].explanation
+    located = only(campus_matcher, "Example University of Geosciences, Wuhan")
+    assert located.score == 1.0
+    assert located.evidence[0].rule == "exact_alias"
+    # a bare official name (no qualifier in it) is the name itself: full score
+    assert only(campus_matcher, "Example University of Mining and Technology").score == 1.0

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from dualscope.matching import rules
 from dualscope.matching.acronyms import acronym_context, capital_words, entity_places
+from dualscope.matching.campus import CampusSiblings
 from dualscope.matching.chinese import find_chinese_names
 from dualscope.matching.context import StringContext
 from dualscope.matching.fuzzy import FuzzyIndex
@@ -48,6 +49,7 @@ from dualscope.matching.normalize import (
     is_japanese,
     joined_tokens,
     raw_segments,
+    segment_separators,
 )
 from dualscope.matching.segment import Segment
 from dualscope.matching.types import Evidence, Match
@@ -59,6 +61,8 @@ _NUMBERED = re.compile(
     r"(?:china electronics technology (?:group )?(?:corporation|corp|co)?|cetc)\b"
     r"|\bcetc (?:no )?(\d{1,3})(?:st|nd|rd|th)?(?: research)? institute\b"
 )
+# A separator between two affiliations rather than between parts of one.
+_AFFILIATION_BREAK = re.compile(r"[;；|]")
 _CETC_ID = "china-electronics-technology-group-corporation"
 CACHE_SIZE = 262_144
 MIN_CLOSEST = 0.3  # below this similarity a "closest name" is noise, not worth showing
@@ -93,6 +97,7 @@ class Matcher:
         rows.extend(known or ())
         self.known = KnownIndex.build(rows, self.index)
         self.fuzzy = FuzzyIndex.build(self.index, self.known.vocabulary)
+        self.campus = CampusSiblings(self.index, self.known)
         self._match_cached = lru_cache(maxsize=cache_size)(self._match)
         self._segment = lru_cache(maxsize=cache_size)(self._find_in_segment)
         self._closest_names: list[tuple[str, str, str]] | None = None
@@ -185,18 +190,33 @@ class Matcher:
             self._identifier(value, found)
         if text.strip():
             cjk = has_cjk(text)
-            findings = [
-                f for raw in raw_segments(text) if (f := self._segment(raw.strip())) is not None
+            raws = raw_segments(text)
+            located = [
+                (i, f)
+                for i, raw in enumerate(raws)
+                if (f := self._segment(raw.strip())) is not None
             ]
+            findings = [f for _, f in located]
             all_tokens = [t for f in findings for t in f.part.norm]
             ctx = StringContext(text, all_tokens, country, cjk)
             pending: list[tuple[str, Evidence]] = []
             if cjk and not is_japanese(text):
                 self._chinese(text, found, pending)
-            for finding in findings:
+            separators: list[str] | None = None
+            for n, (_, finding) in enumerate(located):
                 part = finding.part
                 for start, end, entries in finding.hits:
-                    self._accept(part, start, end, entries, found, ctx, pending)
+                    key = tuple(part.keys[start:end])
+                    unqualified: set[str] = set()
+                    if self.campus.tails(key):
+                        if separators is None:
+                            separators = segment_separators(text)
+                        entries, unqualified = self._campus(
+                            key, entries, end == len(part.keys), n, located, separators
+                        )
+                        if not entries:
+                            continue
+                    self._accept(part, start, end, entries, found, ctx, pending, unqualified)
                 if finding.fuzzy and (country is None or country == "CN"):
                     self._fuzzy(part, finding.fuzzy, found, ctx)
                 for number in finding.numbers:
@@ -207,6 +227,40 @@ class Matcher:
                     self._add(found, entity_id, rules.SCORES["subunit"], evidence)
             self._acronyms(text, found, ctx)
         return self._results(found)
+
+    def _campus(
+        self,
+        key: tuple[str, ...],
+        entries: tuple[AliasEntry, ...],
+        ends_segment: bool,
+        n: int,
+        located: list[tuple[int, _Findings]],
+        separators: list[str],
+    ) -> tuple[tuple[AliasEntry, ...], set[str]]:
+        """The entries of a name with campus siblings that the string does not give to a
+        sibling, and the entities among them named without their campus (see ``campus``)."""
+        i = located[n][0]
+        next_keys: list[str] = []
+        adjacent = n + 1 < len(located) and located[n + 1][0] == i + 1
+        if ends_segment and adjacent and not _AFFILIATION_BREAK.search(separators[i]):
+            next_keys = located[n + 1][1].part.keys
+        affiliation: list[str] = []
+        for j, finding in located:  # the affiliation: the segments between semicolons
+            gap = separators[min(j, i) : max(j, i)]
+            if not any(_AFFILIATION_BREAK.search(sep) for sep in gap):
+                affiliation.extend(finding.part.keys)
+        kept = tuple(
+            e
+            for e in entries
+            if e.subunit is not None
+            or not self.campus.names_sibling(key, e.entity_id, next_keys, affiliation)
+        )
+        unqualified = {
+            e.entity_id
+            for e in kept
+            if e.subunit is None and self.campus.lacks_campus(e.entity_id, key, affiliation)
+        }
+        return kept, unqualified
 
     def _find_in_segment(self, raw: str) -> _Findings | None:
         """Everything about one segment that does not depend on the rest of the string.
@@ -309,6 +363,7 @@ class Matcher:
         found: _Found,
         ctx: StringContext,
         pending: list[tuple[str, Evidence]],
+        unqualified: set[str] | frozenset[str] = frozenset(),
     ) -> None:
         matched = part.raw_text(start, end)
         first, last = part.norm_span(start, end)
@@ -337,6 +392,10 @@ class Matcher:
                 context = ctx.words()
                 evidence = rules.generic_name_in_context(matched, entry, name, context)
                 score = rules.SCORES["generic_name_in_context"]
+            elif entry.entity_id in unqualified:  # "China University of Geosciences" alone
+                qualifier = self.campus.qualifier(entry.entity_id) or ""
+                evidence = rules.name_without_campus(matched, entry, name, qualifier)
+                score = rules.SCORES["name_without_campus"]
             elif span_norm == entry.norm:
                 evidence = rules.exact_alias(matched, entry, name)
                 score = rules.SCORES["exact_alias"]

@@ -211,6 +211,11 @@ def joined_tokens(text: str) -> list[str]:
     return fold(text.lower()).split()
 
 
+def segment_separators(text: str) -> list[str]:
+    """The separators between the parts :func:`raw_segments` returns, in order."""
+    return _SEGMENT_SPLIT.findall(text)
+
+
 def raw_segments(text: str) -> list[str]:
     """The raw parts of ``text`` between separators, empty ones included."""
     return _SEGMENT_SPLIT.split(text)

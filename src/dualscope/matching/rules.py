@@ -25,6 +25,7 @@ SCORES: dict[str, float] = {
     "acronym_in_context": 0.85,
     "generic_name_in_context": 0.95,
     "fuzzy_spelling": 0.85,
+    "name_without_campus": 0.8,
 }
 
 _KIND_WORDS = {
@@ -103,6 +104,11 @@ def acronym_in_context(matched: str, entry: AliasEntry, entity: str, context: st
 def fuzzy_spelling(matched: str, entry: AliasEntry, entity: str, pairs: str) -> Evidence:
     """matched '{text}' to {entity} by '{alias}' allowing only misspelt words ({pairs})"""
     return _fill(fuzzy_spelling, matched, entry.alias, entity=entity, pairs=pairs)
+
+
+def name_without_campus(matched: str, entry: AliasEntry, entity: str, qualifier: str) -> Evidence:
+    """matched '{text}' to {entity} by '{alias}', but the string does not say '{qualifier}': a sibling university bears the same name with another campus"""  # noqa: E501 (one-line template)
+    return _fill(name_without_campus, matched, entry.alias, entity=entity, qualifier=qualifier)
 
 
 def abbreviation_words(tokens: tuple[str, ...]) -> str:
