@@ -4,8 +4,11 @@
 all-capitals Web of Science records, Scopus "Author, A., Affiliation, City, Country" pieces,
 OpenAlex raw strings with the department first and no country, Chinese and English mixed,
 dual affiliations with a European partner, unit numbers, cover names, CETC/CASC/CASIC numbered
-institutes in several phrasings, CamelCase spellings, campus siblings and near misses. It was
-measured before any fix that it prompted (first run: precision 0.962, recall 0.980).
+institutes in several phrasings, CamelCase spellings, campus siblings and near misses. Each
+round was measured before any fix that it prompted: round 1 (82 rows) first ran at precision
+0.962, recall 0.980 (fixed: CamelCase, campus siblings); round 2 (57 rows, styles marked
+"(round 2)": former names, IEEE-style "Univ." abbreviations, Chinese campuses) first ran at
+precision 1.000, recall 0.974, with no change made after it.
 """
 
 from __future__ import annotations
