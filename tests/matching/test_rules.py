@@ -493,12 +493,18 @@ def campus_matcher() -> Matcher:
     """Synthetic: a watchlist university whose official name carries its campus, one whose
     name is bare, each with a same-name sibling in another city that is not on the list."""
     watchlist = make_watchlist(
-        make_entity("geo-wuhan", "Example University of Geosciences (Wuhan)", city="Wuhan"),
+        make_entity(
+            "geo-wuhan",
+            "Example University of Geosciences (Wuhan)",
+            name_zh="示例地质大学",
+            city="Wuhan",
+        ),
         make_entity("mining", "Example University of Mining and Technology", city="Xuzhou"),
         make_entity("peking", "Peking University", city="Beijing"),
     )
     known = [
         KnownInstitution("Example University of Geosciences (Beijing)", "CN", "0aa"),
+        KnownInstitution("示例地质大学（北京）", "CN", "0aa"),
         KnownInstitution("Example University of Mining and Technology - Beijing", "CN", "0bb"),
         KnownInstitution("Example University of Mining and Technology, East China", "CN", "0cc"),
     ]
@@ -528,6 +534,12 @@ def campus_matcher() -> Matcher:
         # a bare name without any city
         ("Example University of Mining and Technology", ["mining"]),
         ("Example University of Geosciences", ["geo-wuhan"]),
+        # Chinese: the sibling's name, also when a comma separates the qualifier
+        ("示例地质大学（北京）", []),
+        ("示例地质大学，北京 100083", []),
+        ("示例地质大学，武汉", ["geo-wuhan"]),
+        ("示例地质大学；北京大学", ["geo-wuhan"]),
+        ("示例地质大学", ["geo-wuhan"]),
     ],
 )  # fmt: skip
 def test_campus_siblings_are_told_apart(

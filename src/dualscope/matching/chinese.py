@@ -9,12 +9,20 @@ containing the match wins (四川大学锦城学院).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dualscope.matching.index import AliasEntry, WatchlistIndex
 from dualscope.matching.knownindex import KnownIndex
-from dualscope.matching.normalize import cjk_compact, has_cjk, segments
+from dualscope.matching.normalize import (
+    cjk_compact,
+    has_cjk,
+    raw_segments,
+    segment_separators,
+)
 
+# A separator between two affiliations rather than between parts of one.
+_AFFILIATION_BREAK = re.compile(r"[;；|]")
 # A hospital, cancer centre or "affiliated" unit is an organisation of its own.
 HOSPITAL_WORDS = ("医院", "肿瘤", "附属")
 # A name stripped of its army prefix may follow what is left of one.
@@ -36,13 +44,22 @@ class ChineseHit:
 def find_chinese_names(text: str, index: WatchlistIndex, known: KnownIndex) -> list[ChineseHit]:
     """Chinese names of watchlist entities in ``text`` that pass the guards."""
     found: list[ChineseHit] = []
-    for raw in segments(text):
+    parts = raw_segments(text)
+    separators = segment_separators(text)
+    for i, raw in enumerate(parts):
         if has_cjk(raw):
-            found.extend(_in_segment(cjk_compact(raw), index, known))
+            # The next part after a comma continues the name for the known-name guard:
+            # 中国地质大学，北京 names 中国地质大学（北京）, not the Wuhan university.
+            after = ""
+            if i + 1 < len(parts) and not _AFFILIATION_BREAK.search(separators[i]):
+                after = cjk_compact(parts[i + 1])
+            found.extend(_in_segment(cjk_compact(raw), index, known, after))
     return found
 
 
-def _in_segment(compact: str, index: WatchlistIndex, known: KnownIndex) -> list[ChineseHit]:
+def _in_segment(
+    compact: str, index: WatchlistIndex, known: KnownIndex, after: str = ""
+) -> list[ChineseHit]:
     by_start = index.chinese_by_start
     hits = [
         (at, zh, entry)
@@ -62,7 +79,8 @@ def _in_segment(compact: str, index: WatchlistIndex, known: KnownIndex) -> list[
             continue
         if entry.kind != "official" and len(zh) <= SHORT_CHINESE and compact != zh:
             continue  # a short abbreviation must stand alone: 中国航天 in 中国航天员...
-        if known.suppresses_chinese(compact, zh, entry.entity_id):
+        context = compact + after if span[1] == len(compact) else compact
+        if known.suppresses_chinese(context, zh, entry.entity_id):
             continue
         taken.append(span)
         strong = entry.subunit is None or _contains_parent(zh, entry.entity_id, index)
