@@ -38,25 +38,25 @@ ORDER BY works DESC, country
 """
 
 INSTITUTIONS_CSV = """
-SELECT p.institution_name AS institution, any_value(p.institution_id) AS institution_id,
-       p.country_code AS country, m.entity_name AS entity, any_value(m.category) AS category,
+SELECT p.institution_name AS institution, min(p.institution_id) AS institution_id,
+       p.country_code AS country, m.entity_name AS entity, min(m.category) AS category,
        count(DISTINCT p.work_id) AS works, min(w.year) AS first_year, max(w.year) AS last_year
 FROM screen_partners p
 JOIN screen_matches m USING (work_id)
 JOIN screen_works w USING (work_id)
 GROUP BY p.institution_name, p.country_code, m.entity_name
-ORDER BY works DESC, institution, entity
+ORDER BY works DESC, institution, entity, country
 """
 
 ENTITIES_CSV = """
-SELECT m.entity_name AS entity, m.entity_id, any_value(m.category) AS category,
+SELECT m.entity_name AS entity, m.entity_id, min(m.category) AS category,
        count(DISTINCT m.work_id) AS works,
        list_sort(list_distinct(flatten(list(w.partner_countries)))) AS countries,
        min(w.year) AS first_year, max(w.year) AS last_year,
        list_sort(list_distinct(list(m.rule))) AS rules
 FROM screen_matches m JOIN screen_works w USING (work_id)
 GROUP BY m.entity_id, m.entity_name
-ORDER BY works DESC, entity
+ORDER BY works DESC, entity, m.entity_id
 """
 
 YEARS_CSV = """
@@ -64,13 +64,13 @@ SELECT year, count(*) AS works FROM screen_works GROUP BY year ORDER BY year NUL
 """
 
 RESEARCHERS_CSV = """
-SELECT any_value(author_name) AS name, author_id, any_value(orcid) AS orcid,
+SELECT min(author_name) AS name, author_id, min(orcid) AS orcid,
        string_agg(DISTINCT institution_name, '; ' ORDER BY institution_name) AS institution,
        string_agg(DISTINCT country_code, '; ' ORDER BY country_code) AS country,
        count(DISTINCT work_id) AS works
 FROM screen_partners
 GROUP BY author_id, CASE WHEN author_id IS NULL THEN lower(trim(author_name)) END
-ORDER BY works DESC, name
+ORDER BY works DESC, name, author_id NULLS LAST, orcid NULLS LAST, institution, country
 """
 
 AREAS_CSV = """

@@ -138,7 +138,7 @@ WITH by_inst AS (
 ), by_countries AS (
     SELECT c.work_id, c.author_index, c.author_name, c.author_id, c.orcid,
            NULL AS institution_id,
-           coalesce(min(rc.raw), array_to_string(any_value(c.raw), '; ')) AS institution_name,
+           coalesce(min(rc.raw), array_to_string(min(c.raw), '; ')) AS institution_name,
            c.country AS country_code, 'authorships.countries' AS basis
     FROM (SELECT *, unnest(countries) AS country FROM _screen_cand) c
     LEFT JOIN raw_c rc
@@ -190,14 +190,17 @@ FLAGGED_HITS = """
 SELECT DISTINCT f.work_id, h.author_index, h.author_name, h.author_id, h.affiliation,
        h.entity_id, h.entity_name, h.category, h.rule, h.score, h.explanation
 FROM _screen_hits h JOIN _screen_flagged f ON f.member_id = h.work_id
-ORDER BY f.work_id, h.author_index, h.entity_id, h.affiliation
+ORDER BY f.work_id, h.author_index, h.entity_id, h.affiliation, h.rule, h.score, h.explanation,
+         h.category, h.entity_name, h.author_id NULLS LAST, h.author_name NULLS LAST
 """
 
 FLAGGED_PARTNERS = """
 SELECT DISTINCT f.work_id, p.author_index, p.author_name, p.author_id, p.orcid,
        p.institution_id, p.institution_name, p.country_code, p.basis
 FROM _screen_partners p JOIN _screen_flagged f ON f.member_id = p.work_id
-ORDER BY f.work_id, p.author_index, p.country_code, p.institution_name
+ORDER BY f.work_id, p.author_index, p.country_code, p.institution_name, p.basis,
+         p.institution_id NULLS LAST, p.author_id NULLS LAST, p.author_name NULLS LAST,
+         p.orcid NULLS LAST
 """
 
 MERGED_BY_DOI = "SELECT count(*) - count(DISTINCT work_id) FROM _screen_flagged"
