@@ -51,23 +51,37 @@ def print_ingest(report: IngestReport) -> None:
     console.print(line, highlight=False)
 
 
+def format_option() -> Any:
+    """``--format``: override content detection of the input files."""
+    from dualscope.store.ingest import input_formats
+
+    return typer.Option(
+        "auto",
+        "--format",
+        help=f"Input format: {', '.join(input_formats())} (auto detects it from the content).",
+    )
+
+
 def ingest(
     paths: list[Path] = typer.Argument(
         ..., help="OpenAlex JSON Lines (.jsonl, .jsonl.gz, part_*.gz), API pages, exports, folders."
     ),
     db: Path = db_option(),
     strict: bool = strict_option(),
+    fmt: str = format_option(),
 ) -> None:
     """Load works into the store (one transaction per file; newest updated_date wins).
 
     Example: dualscope ingest data/works/ --db corpus.duckdb
+    Example: dualscope ingest savedrecs.txt --format wos
     """
     from dualscope.store.db import open_store
-    from dualscope.store.ingest import ingest_paths
+    from dualscope.store.ingest import ingest_paths, input_format
 
+    chosen = input_format(fmt)  # a bad value fails before the store is opened
     con = open_store(db)
     try:
-        report = ingest_paths(con, paths, strict=strict, warn=_warn, progress=_progress)
+        report = ingest_paths(con, paths, strict=strict, warn=_warn, progress=_progress, fmt=chosen)
         total = con.execute("SELECT count(*) FROM works").fetchone()
     finally:
         con.close()
@@ -96,6 +110,7 @@ def screen(
     pseudonymise: bool = typer.Option(
         False, "--pseudonymise", help="Replace researcher names with stable codes in the report."
     ),
+    fmt: str = format_option(),
 ) -> None:
     """Flag co-publications of focus-country institutions with watchlist entities.
 
@@ -120,6 +135,7 @@ def screen(
         warn=_warn,
         progress=_progress,
         pseudonymise=pseudonymise,
+        fmt=fmt,
     )
     if run.ingest is not None:
         print_ingest(run.ingest)

@@ -20,7 +20,7 @@ from dualscope.screening.resolve import MatcherLike
 from dualscope.screening.summary import build_summary
 from dualscope.settings import Settings
 from dualscope.store.db import open_store
-from dualscope.store.ingest import IngestReport, ingest_paths
+from dualscope.store.ingest import IngestReport, ingest_paths, input_format
 
 
 @dataclass
@@ -55,15 +55,23 @@ def screen(
     settings: Settings | None = None,
     components: tuple[MatcherLike, ClassifierLike, str | None] | None = None,
     pseudonymise: bool = False,
+    fmt: str | None = None,
 ) -> ScreenRun:
-    """Ingest ``files`` (if any), screen the store at ``db`` and write the folder ``out``."""
+    """Ingest ``files`` (if any), screen the store at ``db`` and write the folder ``out``.
+
+    ``fmt`` overrides the input format detection of ``files`` (see ``store.ingest.input_format``).
+    """
     from dualscope.geo.countries import country_from_text
+
+    fmt = input_format(fmt)  # a bad value fails before the store is opened
 
     matcher, classifier, version = components or default_components(settings)
     con = open_store(db)
     try:
         report = (
-            ingest_paths(con, files, strict=strict, warn=warn, progress=progress) if files else None
+            ingest_paths(con, files, strict=strict, warn=warn, progress=progress, fmt=fmt)
+            if files
+            else None
         )
         if con.execute("SELECT count(*) FROM works").fetchone() == (0,):
             raise DualscopeError(

@@ -291,15 +291,20 @@ def ingest_paths(
     strict: bool = False,
     warn: Warn | None = None,
     progress: Callable[[Path], None] | None = None,
+    fmt: str | None = None,
 ) -> IngestReport:
-    """Ingest every file under ``paths`` (each atomically) and return the totals."""
+    """Ingest every file under ``paths`` (each atomically) and return the totals.
+
+    ``fmt`` (see :func:`input_format`) overrides content detection for every file.
+    """
+    fmt = input_format(fmt)
     report = IngestReport()
     named = {Path(p).resolve() for p in paths if Path(p).is_file()}
     for path in discover(paths):
         if progress:
             progress(path)
         try:
-            report.files.append(ingest_file(con, path, strict=strict, warn=warn))
+            report.files.append(ingest_file(con, path, strict=strict, warn=warn, fmt=fmt))
         except UnrecognisedInput:
             # A stray README.txt or notes.csv in a data folder: say so and go on. A file the
             # user named, or any file under --strict, stops the run.
@@ -317,9 +322,14 @@ def ingest_file(
     *,
     strict: bool = False,
     warn: Warn | None = None,
+    fmt: str | None = None,
 ) -> FileResult:
-    """Load one file into ``works`` in one transaction; a file already loaded changes nothing."""
+    """Load one file into ``works`` in one transaction; a file already loaded changes nothing.
+
+    ``fmt`` (``openalex`` or an export format, see :func:`input_format`) overrides detection.
+    """
     path = Path(path)
+    fmt = input_format(fmt)
     try:
         digest = sha256_of(path)
     except OSError as exc:
@@ -331,7 +341,7 @@ def ingest_file(
         return FileResult(path, kind="", status="unchanged")
     skips = SkipLog(path, strict=strict)
     try:
-        kind, source = _classify(path)
+        kind, source = _classify(path, fmt)
         with tempfile.TemporaryDirectory(prefix="dualscope-ingest-") as tmp:
             result = _load(con, path, kind, source, digest, skips, Path(tmp))
     except OSError as exc:  # the store is unchanged: _load rolls back its transaction
@@ -349,13 +359,49 @@ def ingest_file(
     return result
 
 
-def _classify(path: Path) -> tuple[str, str]:
-    """(kind, source) of ``path``: JSON Lines, a JSON document, or an export format."""
+AUTO_FORMAT = "auto"
+OPENALEX_FORMAT = "openalex"
+
+
+def input_formats() -> tuple[str, ...]:
+    """Every value ``--format`` accepts: auto, openalex, and each export format."""
+    from dualscope.sources.exports import FORMATS
+
+    return (AUTO_FORMAT, OPENALEX_FORMAT, *FORMATS)
+
+
+def input_format(value: str | None) -> str | None:
+    """``value`` as a canonical format name, or ``None`` for detection by content.
+
+    Raises :class:`DualscopeError` (one line, the allowed values) for anything else.
+    """
+    if value is None:
+        return None
+    name = value.strip().lower().replace("-", "_")
+    allowed = input_formats()
+    if name not in allowed:
+        raise DualscopeError(f"unknown --format {value!r}", hint=f"use one of {', '.join(allowed)}")
+    return None if name == AUTO_FORMAT else name
+
+
+def _classify(path: Path, fmt: str | None = None) -> tuple[str, str]:
+    """(kind, source) of ``path``: JSON Lines, a JSON document, or an export format.
+
+    ``fmt`` skips the export detection (an export format) or insists on OpenAlex JSON.
+    """
+    if fmt is not None and fmt != OPENALEX_FORMAT:
+        return fmt, fmt
     kind = sniff_kind(path)
     if kind == "jsonl":
         return "jsonl", "openalex"
     if kind == "json_document":
         return "api_page", "openalex_api"
+    if fmt == OPENALEX_FORMAT:
+        raise InputError(
+            path,
+            "not OpenAlex JSON Lines or an API result page (--format openalex)",
+            hint="check the file, or let dualscope detect its format (--format auto)",
+        )
     fmt = _export_format(path)
     if fmt is None:
         raise UnrecognisedInput(
