@@ -52,6 +52,12 @@ CASES = [
     Case("ingest-db-is-a-folder", ("ingest", "works.jsonl.gz", "--db", "emptydir"), "emptydir"),
     Case("ingest-db-under-a-file", ("ingest", "works.jsonl.gz", "--db", "file.txt/x.duckdb"),
          "file.txt"),
+    Case("ingest-wrong-format",
+         ("ingest", "works.jsonl.gz", "--db", "x6.duckdb", "--format", "docx"),
+         "unknown --format 'docx'"),
+    Case("screen-format-does-not-fit",
+         ("screen", "works.jsonl.gz", "--db", "x7.duckdb", "--out", "o7", "--format", "wos"),
+         "no web of science record"),
     Case("ingest-db-not-duckdb", ("ingest", "works.jsonl.gz", "--db", "binary.dat"),
          "binary.dat: cannot open the store"),
     # screen
