@@ -22,7 +22,13 @@ import pyarrow as pa
 
 from dualscope.screening import scan
 from dualscope.screening.options import ScreenOptions
-from dualscope.screening.resolve import MatcherLike, ResolveStats, default_workers, resolve
+from dualscope.screening.resolve import (
+    MatcherLike,
+    ResolveStats,
+    default_workers,
+    resolve,
+    resolve_countries,
+)
 
 
 class AreaHitLike(Protocol):
@@ -139,8 +145,9 @@ def run_screening(
         con.execute(scan.CANDIDATE_SCAN, {**years, "focus": focus})
         row = con.execute(scan.CANDIDATE_COUNT).fetchone()
         candidates = int(row[0]) if row else 0
-        stats = resolve(con, matcher, country_of, focus=options.countries)
+        stats = resolve(con, matcher, categories=options.categories)
         con.execute(scan.HITS, {"categories": sorted(options.categories)})
+        resolve_countries(con, country_of, focus=options.countries)
         con.execute(scan.PARTNERS, {"focus": focus})
         con.execute(scan.FLAGGED)
         row = con.execute(scan.MERGED_BY_DOI).fetchone()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from dualscope.geo.vocab import norm_key, vocab
+from dualscope.matching.prefilter import Prefilter
 from dualscope.matching.types import Match
 from dualscope.screening import scan
 
@@ -52,6 +53,7 @@ CountryOf = Callable[[str | None], str | None]
 @dataclass
 class ResolveStats:
     raw_strings: int = 0
+    raw_strings_to_matcher: int = 0  # after the pre-filter
     raw_strings_matched: int = 0
     institutions: int = 0
     institutions_matched: int = 0
@@ -94,24 +96,27 @@ def foreign_tail(raw: str) -> str | None:
 def _resolve_chunk(
     chunk: list[tuple[str, str | None, bool]],
 ) -> list[tuple[int, list[Verdict], str | None]]:
-    """(index in chunk, verdicts, country) for each string that matched or has a country."""
+    """(index in chunk, verdicts, None) for each string that matched.
+
+    The third item is kept for the worker protocol; countries are found later, only for the
+    strings of works with a watchlist hit (:func:`resolve_countries`).
+    """
     matcher: MatcherLike = _WORKER["matcher"]
-    country_of: CountryOf = _WORKER["country_of"]
-    out = []
-    for index, (raw, hint, needs_country) in enumerate(chunk):
-        abroad = foreign_tail(raw)
-        verdicts = [] if abroad else [_verdict(m) for m in matcher.match(raw, (), hint)]
-        country = country_of(raw) if needs_country else None
-        if verdicts or country:
-            out.append((index, verdicts, country))
+    out: list[tuple[int, list[Verdict], str | None]] = []
+    for index, (raw, hint, _) in enumerate(chunk):
+        if foreign_tail(raw):
+            continue
+        verdicts = [_verdict(m) for m in matcher.match(raw, (), hint)]
+        if verdicts:
+            out.append((index, verdicts, None))
     return out
 
 
 class _Resolver:
     """Runs :func:`_resolve_chunk` in-process or on a pool of forked workers."""
 
-    def __init__(self, matcher: MatcherLike, country_of: CountryOf, workers: int) -> None:
-        _WORKER.update(matcher=matcher, country_of=country_of)
+    def __init__(self, matcher: MatcherLike, workers: int) -> None:
+        _WORKER.update(matcher=matcher)
         self.workers = workers
         self._pool: Any = None
 
@@ -150,43 +155,51 @@ def default_workers() -> int:
 def resolve(
     con: duckdb.DuckDBPyConnection,
     matcher: MatcherLike,
-    country_of: CountryOf,
+    country_of: CountryOf | None = None,
     *,
     focus: frozenset[str] | None = None,
     workers: int | None = None,
+    categories: Collection[str] | None = None,
 ) -> ResolveStats:
     """Match every distinct raw string and institution of ``_screen_cand``; register verdicts.
 
-    Only countries in ``focus`` (all when ``None``) are kept for the partner rules, so memory
-    stays proportional to the focus-country strings, not to the corpus.
+    With the bundled matcher, a vectorised pre-filter (:mod:`dualscope.matching.prefilter`,
+    anchors of the entities of ``categories``, all when ``None``) first sets aside the strings
+    that cannot name such an entity, so only the rest reach Python. Registers ``_res_raw`` and
+    ``_res_inst``; the partners' countries come after the hits, from
+    :func:`resolve_countries` (``country_of`` and ``focus`` are accepted here for callers of
+    the older one-step form, which then gets ``_raw_country`` for every candidate string).
     """
     stats = ResolveStats(workers=workers if workers is not None else default_workers())
     raw_rows: dict[str, list[object]] = {k: [] for k in ("raw", "country_hint")}
     raw_rows.update({name: [] for name, _ in _VERDICT_FIELDS})
-    country_rows: dict[str, list[object]] = {"raw": [], "country": []}
-    countries_seen: set[str] = set()
-    resolver = _Resolver(matcher, country_of, stats.workers)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _raw_distinct AS {scan.DISTINCT_RAW}")
+    row = con.execute("SELECT count(*) FROM _raw_distinct").fetchone()
+    stats.raw_strings = int(row[0]) if row else 0
+    prefilter = Prefilter.for_matcher(matcher, categories)
+    if prefilter is not None:
+        stats.raw_strings_to_matcher = prefilter.mark(con, "_raw_distinct", "_raw_may_match")
+        query = scan.RAW_MAY_MATCH
+    else:
+        stats.raw_strings_to_matcher = stats.raw_strings
+        query = "SELECT raw, country_hint, needs_country FROM _raw_distinct"
+    resolver = _Resolver(matcher, stats.workers)
     try:
         # Temp tables are private to this connection: read them on it, not on a cursor.
-        result = con.execute(scan.DISTINCT_RAW)
+        result = con.execute(query)
         while batch := result.fetchmany(BATCH):
             rows: list[tuple[str, str | None, bool]] = [(r[0], r[1], bool(r[2])) for r in batch]
-            stats.raw_strings += len(rows)
-            for index, verdicts, country in resolver.run(rows):
+            for index, verdicts, _ in resolver.run(rows):
                 raw, hint, _ = rows[index]
-                if verdicts:
-                    stats.raw_strings_matched += 1
+                stats.raw_strings_matched += 1
                 for verdict in verdicts:
                     raw_rows["raw"].append(raw)
                     raw_rows["country_hint"].append(hint)
                     for (name, _), value in zip(_VERDICT_FIELDS, verdict, strict=True):
                         raw_rows[name].append(value)
-                if country and (focus is None or country in focus) and raw not in countries_seen:
-                    countries_seen.add(raw)
-                    country_rows["raw"].append(raw)
-                    country_rows["country"].append(country)
     finally:
         resolver.close()
+        con.execute("DROP TABLE IF EXISTS _raw_may_match")
     inst_rows = _resolve_institutions(con, matcher, stats)
     _register(con, "_res_raw", raw_rows, [("raw", pa.string()), ("country_hint", pa.string())])
     _register(
@@ -195,8 +208,37 @@ def resolve(
         inst_rows,
         [("id", pa.string()), ("ror", pa.string()), ("display_name", pa.string())],
     )
-    _register(con, "_raw_country", country_rows, [("raw", pa.string()), ("country", pa.string())])
+    if country_of is not None:
+        resolve_countries(con, country_of, focus=focus, only_hits=False)
     return stats
+
+
+def resolve_countries(
+    con: duckdb.DuckDBPyConnection,
+    country_of: CountryOf,
+    *,
+    focus: frozenset[str] | None = None,
+    only_hits: bool = True,
+) -> int:
+    """Register ``_raw_country``: the focus country each raw string names, for the partner
+    rules (an author without an institution country). With ``only_hits`` (after
+    ``scan.HITS``), only the strings of works whose DOI group has a watchlist hit are read:
+    no other work can be flagged, so their partners' countries would never be used.
+    Returns the number of strings read.
+    """
+    rows: dict[str, list[object]] = {"raw": [], "country": []}
+    query = scan.RAW_NEEDING_COUNTRY_IN_HIT_GROUPS if only_hits else scan.RAW_NEEDING_COUNTRY
+    result = con.execute(query)
+    read = 0
+    while batch := result.fetchmany(BATCH):
+        for (raw,) in batch:
+            read += 1
+            country = country_of(raw)
+            if country and (focus is None or country in focus):
+                rows["raw"].append(raw)
+                rows["country"].append(country)
+    _register(con, "_raw_country", rows, [("raw", pa.string()), ("country", pa.string())])
+    return read
 
 
 def _resolve_institutions(

@@ -88,6 +88,29 @@ FROM (
 GROUP BY ALL
 """
 
+# The distinct strings the pre-filter kept (_raw_may_match), with the matcher's CN context.
+RAW_MAY_MATCH = """
+SELECT d.raw, d.country_hint, d.needs_country
+FROM _raw_distinct d SEMI JOIN _raw_may_match m ON m.raw = d.raw
+"""
+
+# Strings whose country the partner rules may need (see DISTINCT_RAW); the second form only
+# for works whose DOI group has a watchlist hit (_screen_hits), the only works that can be
+# flagged.
+RAW_NEEDING_COUNTRY = "SELECT DISTINCT raw FROM _raw_distinct WHERE needs_country"
+RAW_NEEDING_COUNTRY_IN_HIT_GROUPS = """
+WITH g AS (
+    SELECT DISTINCT coalesce(doi, work_id) AS gkey FROM _screen_cand
+    WHERE work_id IN (SELECT work_id FROM _screen_hits)
+)
+SELECT DISTINCT r AS raw FROM (
+    SELECT unnest(raw) AS r,
+           len(list_filter(inst_countries, lambda c: c IS NOT NULL)) = 0
+           OR NOT list_has_all(inst_countries, countries) AS needs_country
+    FROM _screen_cand WHERE coalesce(doi, work_id) IN (SELECT gkey FROM g)
+) WHERE needs_country
+"""
+
 # Each distinct institution, resolved once by its identifiers (and its name as a fallback).
 DISTINCT_INSTITUTIONS = """
 SELECT DISTINCT i.id, i.ror, i.display_name, upper(i.country_code) AS country_code,
@@ -213,4 +236,6 @@ DROP_TEMP = [
     "DROP TABLE IF EXISTS _res_raw",
     "DROP TABLE IF EXISTS _res_inst",
     "DROP TABLE IF EXISTS _raw_country",
+    "DROP TABLE IF EXISTS _raw_distinct",
+    "DROP TABLE IF EXISTS _raw_may_match",
 ]
