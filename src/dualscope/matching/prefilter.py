@@ -57,9 +57,10 @@ _CETC_ANCHORS = ("cetc", "electronics")
 FUZZY_SPAN = 2  # the fuzzy rule compares words of about the same length (± 2)
 
 # SQL over a table ``{source}(raw)`` of distinct strings.
+# Occurrences of each token (a frequency estimate: a token twice in a string counts twice).
 STRING_TOKEN_COUNTS = """
 SELECT tok, count(*) AS strings FROM (
-    SELECT DISTINCT raw, unnest(string_split_regex(raw, $split)) AS tok FROM {source}
+    SELECT unnest(string_split_regex(raw, $split)) AS tok FROM {source}
 ) WHERE tok <> '' GROUP BY tok
 """  # noqa: S105 (SQL, not a secret)
 MAY_MATCH = """
