@@ -2,6 +2,7 @@
 
     python bench/bench_screen.py               # 100,000 works: time and ratio
     python bench/bench_screen.py --million     # also peak memory for 1,000,000 works (slow)
+    python bench/bench_screen.py --stages      # also where the time goes, stage by stage
 
 Generates SYNTHETIC OpenAlex-snapshot-shaped works (one gzipped JSON Lines file, a few KB per
 work: 4-9 authorships with institutions, country codes and raw affiliation strings; about 3% are
@@ -90,6 +91,7 @@ def make_corpus(path: Path, n: int, seed: int = 7) -> None:
         for k in range(n):
             authorships = []
             for position in range(rng.randint(4, 9)):
+                name: str | None
                 if rng.random() < 0.45:
                     city = rng.choice(CN_CITIES)
                     inst = rng.randrange(400)
@@ -106,6 +108,7 @@ def make_corpus(path: Path, n: int, seed: int = 7) -> None:
                 if k % 33 == 0 and position == 0:
                     raw, cc, name = rng.choice(CN_WATCH), "CN", None
                 has_inst = name is not None and rng.random() < 0.6
+                inst_id = f"https://openalex.org/I8{zlib.crc32((name or '').encode()):010d}"
                 authorships.append(
                     {
                         "author_position": "middle",
@@ -116,14 +119,12 @@ def make_corpus(path: Path, n: int, seed: int = 7) -> None:
                         },
                         "institutions": [
                             {
-                                "id": f"https://openalex.org/I8{zlib.crc32(name.encode()):010d}",
+                                "id": inst_id,
                                 "ror": None,
                                 "display_name": name,
                                 "country_code": cc,
                                 "type": "education",
-                                "lineage": [
-                                    f"https://openalex.org/I8{zlib.crc32(name.encode()):010d}"
-                                ],
+                                "lineage": [inst_id],
                             }
                         ]
                         if has_inst
@@ -216,12 +217,65 @@ def peak_memory(n: int) -> float:
     return peak_mb
 
 
+STAGES = """
+import sys, time, shutil
+from pathlib import Path
+from dualscope.screening import pipeline, resolve, run
+from dualscope.screening.options import ScreenOptions
+import dualscope.report.html as html
+T = {}
+def timed(mod, name, label):
+    f = getattr(mod, name)
+    def g(*a, **k):
+        t = time.perf_counter()
+        r = f(*a, **k)
+        T[label] = T.get(label, 0) + time.perf_counter() - t
+        return r
+    setattr(mod, name, g)
+started = time.perf_counter()
+components = run.default_components()
+T["load matcher, classifier, watchlist"] = time.perf_counter() - started
+for mod, name, label in [
+    (run, "ingest_paths", "ingest (read_json, checks, merge into works, commit)"),
+    (run, "run_screening", "screening (scan, resolve, decide, classify)"),
+    (pipeline, "resolve", "  resolve strings + institutions"),
+    (resolve.Prefilter, "mark", "    pre-filter (tokens, anchors, semi-join)"),
+    (resolve, "_resolve_institutions", "    institutions"),
+    (pipeline, "resolve_countries", "  countries of raw strings (works with hits)"),
+    (pipeline, "classify_all", "  classify flagged works"),
+    (run, "store_result", "store screen_* tables"),
+    (run, "write_outputs", "write CSV, summary.json, report.html"),
+    (html, "write_report", "  report.html"),
+]:
+    T[label] = 0.0
+    timed(mod, name, label)
+work = Path(sys.argv[2]); shutil.rmtree(work, ignore_errors=True); work.mkdir(parents=True)
+run.screen(work / "s.duckdb", work / "out", ScreenOptions(), files=[Path(sys.argv[1])],
+           components=components)
+T["total (in process, after imports)"] = time.perf_counter() - started
+for label, seconds in T.items():
+    print(f"  {label:55s} {seconds:6.2f} s")
+"""
+
+
+def stages(n: int) -> None:
+    """Where the time goes: each stage of one in-process run, timed by wrapping its function."""
+    path = corpus(n)
+    print(f"{n:,} works, stage by stage:")
+    subprocess.run(
+        [sys.executable, "-c", STAGES, str(path), str(CACHE / f"stages_{n}")], check=True
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--million", action="store_true", help="also 1,000,000 works (memory)")
+    parser.add_argument("--stages", action="store_true", help="also the time of each stage")
     args = parser.parse_args()
     run(args.works)
+    if args.stages:
+        stages(args.works)
     peak_memory(args.works)
     if args.million:
         peak_memory(1_000_000)
