@@ -35,8 +35,6 @@ class Case:
     bug: str | None = None  # known bug (see /tmp/team/bugs.md): the case is a strict xfail
 
 
-DECODE_BUG = "BUG: a binary/non-UTF-8 file given to the importer raises UnicodeDecodeError"
-
 CASES = [
     # ingest
     Case("ingest-missing-file", ("ingest", "missing.jsonl", "--db", "x1.duckdb"),
@@ -125,11 +123,9 @@ CASES = [
     Case("import-aspi-missing-file", ("watchlist", "import-aspi", "missing.json"), "missing.json"),
     Case("import-aspi-binary-file", ("watchlist", "import-aspi", "binary.dat"), "binary.dat"),
     Case("import-aspi-empty-file", ("watchlist", "import-aspi", "empty.txt"), "empty.txt"),
-    Case("import-1286-binary-file", ("watchlist", "import-1286", "binary.dat"), "binary.dat",
-         DECODE_BUG),
+    Case("import-1286-binary-file", ("watchlist", "import-1286", "binary.dat"), "binary.dat"),
     Case("import-1286-empty-file", ("watchlist", "import-1286", "empty.txt"), "empty.txt"),
-    Case("import-ror-binary-file", ("watchlist", "import-ror", "binary.dat"), "binary.dat",
-         DECODE_BUG),
+    Case("import-ror-binary-file", ("watchlist", "import-ror", "binary.dat"), "binary.dat"),
     Case("import-ror-folder", ("watchlist", "import-ror", "emptydir"), "emptydir"),
     # the shell itself
     Case("unknown-command", ("nosuchcommand",), "nosuchcommand"),

@@ -25,7 +25,6 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -319,10 +318,6 @@ ROR = (
                 "types": ["ror_display"]}], "locations": [{"geonames_details":
                 {"country_code": "GB"}}]}).encode() + b"\n"
 )  # fmt: skip
-DECODE_BUG = (
-    "BUG: watchlist/dod1286.read_1286_csv and matching/known.read_ror_dump let "
-    "UnicodeDecodeError escape on a non-UTF-8 file (import-1286 / import-ror traceback)"
-)
 
 
 @FUZZ
@@ -336,11 +331,6 @@ def test_fuzz_aspi_importer(data: bytes, seed: int, edits: int) -> None:
             read_misp_galaxy(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=DECODE_BUG + "; BUG: a row with more cells than the header gives AttributeError "
-    "('list' object has no attribute 'strip') in read_1286_csv",
-)
 @FUZZ
 @example(data=b"\xd7\xff name,aliases", seed=0, edits=0)
 @example(data=b"name,aliases,report-date\nA,B,2024,extra,cells\n", seed=0, edits=0)
@@ -354,7 +344,6 @@ def test_fuzz_dod1286_importer(data: bytes, seed: int, edits: int) -> None:
             read_1286_csv(path)
 
 
-@pytest.mark.xfail(strict=True, reason=DECODE_BUG)
 @FUZZ
 @example(data=b"\xd7\xff{}", seed=0, edits=0)
 @given(data=st.one_of(st.binary(max_size=2048), st.just(ROR)), seed=st.integers(0, 2**32),

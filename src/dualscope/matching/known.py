@@ -171,16 +171,23 @@ def read_ror_dump(path: Path) -> Iterator[tuple[int, Any]]:
     """(line or record number, record) from a ROR dump: JSON array, .zip of it, or JSON Lines."""
     if not path.is_file():
         raise InputError(path, "no such file", hint="download a dump from https://ror.org/")
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if m.endswith((".json", ".jsonl"))]
-            if not members:
-                raise InputError(path, "the zip archive holds no .json file")
-            # ROR zips hold the same data in v1 and v2 layouts: prefer the v2 file.
-            members.sort(key=lambda m: ("v2" not in m, "schema_v2" not in m, m))
-            text = archive.read(members[0]).decode("utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.namelist() if m.endswith((".json", ".jsonl"))]
+                if not members:
+                    raise InputError(path, "the zip archive holds no .json file")
+                # ROR zips hold the same data in v1 and v2 layouts: prefer the v2 file.
+                members.sort(key=lambda m: ("v2" not in m, "schema_v2" not in m, m))
+                text = archive.read(members[0]).decode("utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", hint="is it a ROR dump?"
+        ) from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(path, f"cannot read: {exc}", hint="download the dump again") from exc
     return _records_from_text(text, path)
 
 

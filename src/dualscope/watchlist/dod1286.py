@@ -13,6 +13,7 @@ with their line number; ``strict`` stops at the first.
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import re
 from dataclasses import dataclass, field
@@ -104,11 +105,16 @@ def _date(text: str) -> tuple[date | None, str | None]:
 def read_1286_csv(path: Path, *, strict: bool = False) -> File1286:
     """Rows of a Section 1286 CSV; see the module docstring for the accepted layouts."""
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        with path.open(encoding="utf-8-sig", newline="") as raw_file:
+            text = raw_file.read()
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", hint="save it as UTF-8 CSV"
+        ) from exc
     result = File1286(rows=[])
-    with handle:
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         header = [h.strip() for h in reader.fieldnames or []]
         edition_col = next((c for c in EDITION_COLUMNS if c in header), None)
@@ -123,10 +129,13 @@ def read_1286_csv(path: Path, *, strict: bool = False) -> File1286:
         if extra:
             log.info("%s: columns not used: %s", path, ", ".join(extra))
         for line, raw in enumerate(reader, start=2):
+            extra_cells = raw.pop(None, None)  # csv.DictReader keeps cells beyond the header here
             row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
             name = " ".join(row.get("name", "").split())
             match = _EDITION.match(row.get(edition_col, ""))
             reason = "missing name" if not name else ("bad edition" if not match else None)
+            if extra_cells:
+                reason = "more cells than the header"
             if reason:
                 message = f"{path}, line {line}: {reason} ({row.get(edition_col, '')!r})"
                 if strict:
