@@ -16,7 +16,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from dualscope.cli import app
@@ -85,12 +84,6 @@ def test_damaged_inputs_find_the_same_devices_and_purchases(tmp_path: Path) -> N
     assert good["records_skipped"]["total"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: devices/readers/ocds.py: an invalid FIRST line of an OCDS JSON Lines file makes "
-    "the reader treat the file as one (cut-off) JSON document: the good releases after it are "
-    "lost, counted as a single 'invalid JSON' skip",
-)
 def test_an_invalid_first_ocds_line_keeps_the_good_releases(tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     clean.mkdir()

@@ -78,9 +78,7 @@ def documents(path: Path, log: ReadLog) -> Iterator[tuple[str, Any]]:
     if not lines:
         log.skip(path, "empty OCDS file")
         return
-    try:
-        json.loads(lines[0][1])
-    except ValueError:  # not JSON lines: a single document, broken (e.g. cut off)
+    if not _json_lines(path, lines):  # a single document, broken (e.g. cut off)
         line = getattr(whole_error, "lineno", None)
         log.skip(path, "invalid JSON", line=line, detail=str(whole_error)[:120])
         return
@@ -89,3 +87,19 @@ def documents(path: Path, log: ReadLog) -> Iterator[tuple[str, Any]]:
             yield f"line {lineno} ", json.loads(line_text)
         except ValueError as exc:
             log.skip(path, "invalid JSON", line=lineno, detail=str(exc)[:120])
+
+
+def _json_lines(path: Path, lines: list[tuple[int, str]]) -> bool:
+    """JSON lines when so named, or when one of the first lines is a whole JSON object.
+
+    (Checking only the first line lost every good release after a broken first line.)
+    """
+    if path.name.lower().removesuffix(".gz").endswith((".jsonl", ".ndjson")):
+        return True
+    for _number, text in lines[:5]:
+        try:
+            if isinstance(json.loads(text), dict | list):
+                return True
+        except ValueError:
+            continue
+    return False
