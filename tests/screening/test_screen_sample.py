@@ -62,6 +62,10 @@ def test_screen_finds_exactly_the_expected_works(sample, tmp_path, key, args):
     with open(out / "countries.csv", encoding="utf-8", newline="") as handle:
         per_country = {r["country"]: int(r["works"]) for r in csv.DictReader(handle)}
     assert per_country == expected["countries"]
+    # the pre-filter set some strings aside, and every matched string went to the matcher
+    resolved = summary["affiliations_resolved"]
+    assert resolved["raw_strings_matched"] <= resolved["raw_strings_to_matcher"]
+    assert resolved["raw_strings_to_matcher"] < resolved["raw_strings"]
     if key == "default":
         entities = {
             w: sorted(e.lower().replace(" ", "-") for e in r["entities"].split(";"))

@@ -70,6 +70,7 @@ def build_summary(
         "entities": dict(sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))),
         "affiliations_resolved": {
             "raw_strings": result.resolve_stats.raw_strings,
+            "raw_strings_to_matcher": result.resolve_stats.raw_strings_to_matcher,
             "raw_strings_matched": result.resolve_stats.raw_strings_matched,
             "institutions": result.resolve_stats.institutions,
             "institutions_matched": result.resolve_stats.institutions_matched,
