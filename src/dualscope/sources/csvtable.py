@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dualscope.errors import InputError
-from dualscope.sources.records import SkippedRecord
+from dualscope.sources.records import ExportRecord, RecordProblem, SkippedRecord, check_size
 from dualscope.sources.textio import TextSource, csv_rows
 
 Row = dict[str, str]
@@ -59,6 +59,35 @@ def read_table(
             yield SkippedRecord(path, line, f"row has {len(row)} fields, the header has {width}")
             continue
         yield line, dict(zip(header, row, strict=True))
+
+
+def read_records(
+    source: TextSource,
+    is_header: Callable[[list[str]], bool],
+    make_record: Callable[[Row, Path, int], ExportRecord],
+    *,
+    what: str,
+    check_header: Callable[[list[str]], None] | None = None,
+) -> Iterator[ExportRecord | SkippedRecord]:
+    """Records of a CSV export: ``make_record`` per row; a row it rejects is skipped with why."""
+    path = source.path
+    for item in read_table(source, is_header, what=what, check_header=check_header):
+        if isinstance(item, SkippedRecord):
+            yield item
+            continue
+        line, row = item
+        try:
+            yield make_record(row, path, line)
+        except RecordProblem as problem:
+            yield SkippedRecord(path, line, str(problem))
+
+
+def cell(row: Row, column: str, *, missing: frozenset[str] = frozenset()) -> str | None:
+    """The stripped cell, or None when empty or a placeholder in ``missing`` (e.g. "NA")."""
+    value = (row.get(column) or "").strip()
+    if not value or value.upper() in missing:
+        return None
+    return check_size(column, value)
 
 
 def _find_header(

@@ -20,13 +20,12 @@ from typing import Any
 
 from dualscope.errors import InputError
 from dualscope.geo.address import country_from_text
-from dualscope.sources.csvtable import Row, read_table, split_list
+from dualscope.sources.csvtable import Row, cell, read_records, split_list
 from dualscope.sources.records import (
     ExportRecord,
     RecordProblem,
     SkippedRecord,
     authorship,
-    check_size,
     make_work,
     normalise_doi,
     parse_year,
@@ -59,23 +58,17 @@ def _check_header(path: Path) -> Any:
 
 def read_dimensions(source: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
     """Records of a Dimensions CSV export."""
-    path = source.path
-    for item in read_table(
-        source, is_dimensions_header, what="Dimensions", check_header=_check_header(path)
-    ):
-        if isinstance(item, SkippedRecord):
-            yield item
-            continue
-        line, row = item
-        try:
-            yield _record(row, path, line)
-        except RecordProblem as problem:
-            yield SkippedRecord(path, line, str(problem))
+    return read_records(
+        source,
+        is_dimensions_header,
+        _record,
+        what="Dimensions",
+        check_header=_check_header(source.path),
+    )
 
 
 def _cell(row: Row, column: str) -> str | None:
-    value = (row.get(column) or "").strip()
-    return check_size(column, value) if value else None
+    return cell(row, column)
 
 
 def _record(row: Row, path: Path, line: int) -> ExportRecord:

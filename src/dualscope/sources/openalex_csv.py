@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from dualscope.errors import InputError
-from dualscope.sources.csvtable import Row, read_table
+from dualscope.sources.csvtable import Row, cell, read_records
 from dualscope.sources.records import (
     ExportRecord,
     RecordProblem,
     SkippedRecord,
     authorship,
-    check_size,
     make_work,
     normalise_doi,
     parse_year,
@@ -62,23 +61,17 @@ def _check_header(path: Path) -> Any:
 
 def read_openalex_csv(source: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
     """Records of an OpenAlex web-UI CSV export."""
-    path = source.path
-    for item in read_table(
-        source, is_openalex_csv_header, what="OpenAlex CSV", check_header=_check_header(path)
-    ):
-        if isinstance(item, SkippedRecord):
-            yield item
-            continue
-        line, row = item
-        try:
-            yield _record(row, path, line)
-        except RecordProblem as problem:
-            yield SkippedRecord(path, line, str(problem))
+    return read_records(
+        source,
+        is_openalex_csv_header,
+        _record,
+        what="OpenAlex CSV",
+        check_header=_check_header(source.path),
+    )
 
 
 def _cell(row: Row, column: str) -> str | None:
-    value = (row.get(column) or "").strip()
-    return check_size(column, value) if value else None
+    return cell(row, column)
 
 
 def _slots(row: Row, column: str) -> list[str]:

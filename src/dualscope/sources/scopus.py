@@ -21,13 +21,12 @@ from typing import Any
 
 from dualscope.errors import InputError
 from dualscope.geo.vocab import norm_tokens
-from dualscope.sources.csvtable import Row, read_table, split_list
+from dualscope.sources.csvtable import Row, cell, read_records, split_list
 from dualscope.sources.records import (
     ExportRecord,
     RecordProblem,
     SkippedRecord,
     authorship,
-    check_size,
     make_work,
     normalise_doi,
     parse_year,
@@ -61,23 +60,21 @@ def _check_header(path: Path) -> Any:
 
 def read_scopus(source: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
     """Records of a Scopus CSV export."""
-    path = source.path
-    for item in read_table(
-        source, lambda c: "EID" in c, what="Scopus", check_header=_check_header(path)
-    ):
-        if isinstance(item, SkippedRecord):
-            yield item
-            continue
-        line, row = item
-        try:
-            yield _record(row, path, line)
-        except RecordProblem as problem:
-            yield SkippedRecord(path, line, str(problem))
+    return read_records(
+        source,
+        lambda c: "EID" in c,
+        _record,
+        what="Scopus",
+        check_header=_check_header(source.path),
+    )
+
+
+# Scopus writes "NA" in empty cells.
+_MISSING = frozenset({"NA"})
 
 
 def _cell(row: Row, column: str) -> str | None:
-    value = (row.get(column) or "").strip()
-    return check_size(column, value) if value and value.upper() != "NA" else None
+    return cell(row, column, missing=_MISSING)
 
 
 def _record(row: Row, path: Path, line: int) -> ExportRecord:
