@@ -258,6 +258,11 @@ def _add_tokens(
         if entry not in bucket:
             bucket.append(entry)
         return
+    if subunit is not None and key in index.entity_keys.get(entity.id, ()):
+        # "Harbin Institute of Technology, Shenzhen" folds to the parent's own key (places are
+        # not part of keys): as a sub-unit it would only add evidence naming a campus the
+        # string may not mention. The parent's own name already matches.
+        return
     entry = AliasEntry(entity.id, name, kind, key, tuple(norm), is_generic(key), subunit, sub_kind)
     index.names.add(key, entry)
     if subunit is None:
