@@ -66,7 +66,7 @@ def test_flags_exactly_the_expected_works_and_counts_each_country(
     assert summary["duplicates"]["merged_by_doi"] == 1
     assert summary["watchlist_version"] == "test-watchlist 1"
     assert summary["options"]["categories"] == ["military", "seven_sons"]
-    assert summary["records_skipped"] == {"total": 0, "by_reason": {}}
+    assert summary["records_skipped"] == {"total": 0, "by_reason": {}, "first": []}
     assert run.summary == summary
     assert (out / "report.html").stat().st_size > 0
 

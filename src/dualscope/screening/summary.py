@@ -16,7 +16,7 @@ from dualscope.store.ingest import IngestReport
 STORE_FILES = """
 SELECT path, kind, sha256, records_read, records_loaded, records_skipped,
        coalesce(records_replaced, 0), coalesce(records_stale, 0), skipped_reasons,
-       strftime(ingested_at, '%Y-%m-%dT%H:%M:%S')
+       strftime(ingested_at, '%Y-%m-%dT%H:%M:%S'), skipped_first
 FROM ingested_files ORDER BY ingested_at, path
 """
 
@@ -24,6 +24,9 @@ FETCH_QUERIES = """
 SELECT query, done, pages, works, total, strftime(updated_at, '%Y-%m-%dT%H:%M:%S')
 FROM fetch_state ORDER BY query
 """
+
+# How many skipped records summary.json locates (file and line); all are counted by reason.
+FIRST_SKIPPED = 20
 
 SOURCE_COUNTS = "SELECT coalesce(source, '?'), count(*) FROM works GROUP BY ALL ORDER BY 1"
 
@@ -38,8 +41,12 @@ def build_summary(
     """The summary.json object of one screening run."""
     files = con.execute(STORE_FILES).fetchall()
     skipped: Counter[str] = Counter()
+    first_skipped: list[dict[str, Any]] = []
     replaced = stale = in_file = 0
     for row in files:
+        for line, reason in json.loads(row[10]) if row[10] else ():
+            if len(first_skipped) < FIRST_SKIPPED:
+                first_skipped.append({"file": row[0], "line": line, "reason": reason})
         read, loaded, skip, rep, old = (int(v or 0) for v in row[3:8])
         replaced += rep
         stale += old
@@ -63,7 +70,11 @@ def build_summary(
             "older_copies_ignored": stale,
             "merged_by_doi": result.merged_by_doi,
         },
-        "records_skipped": {"total": sum(skipped.values()), "by_reason": dict(skipped)},
+        "records_skipped": {
+            "total": sum(skipped.values()),
+            "by_reason": dict(skipped),
+            "first": first_skipped,
+        },
         "candidates": result.candidates,
         "flagged": len(result.works),
         "countries": dict(sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -63,4 +63,5 @@ _ADDED_COLUMNS = (
     ("ingested_files", "skipped_reasons", "JSON"),
     ("ingested_files", "kind", "VARCHAR"),
     ("screen_partners", "orcid", "VARCHAR"),
+    ("ingested_files", "skipped_first", "JSON"),
 )

@@ -175,8 +175,9 @@ def merge_sql(*, deduplicate: bool, upsert: bool) -> str:
 RECORD_FILE = """
 INSERT OR REPLACE INTO ingested_files
     (path, sha256, records_read, records_loaded, records_skipped, ingested_at,
-     records_replaced, records_stale, skipped_reasons, kind)
-VALUES ($path, $sha256, $read, $loaded, $skipped, now(), $replaced, $stale, $reasons, $kind)
+     records_replaced, records_stale, skipped_reasons, kind, skipped_first)
+VALUES ($path, $sha256, $read, $loaded, $skipped, now(), $replaced, $stale, $reasons, $kind,
+        $first)
 """
 
 OPENALEX_PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.ndjson", "*.ndjson.gz", "*.json", "part_*.gz")
@@ -608,6 +609,7 @@ def _merge(
             "stale": stale,
             "reasons": json.dumps(skips.counts),
             "kind": kind,
+            "first": json.dumps(skips.examples),
         },
     )
     return result

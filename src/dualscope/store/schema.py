@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS ingested_files (
     records_replaced BIGINT,          -- older copies of a work replaced by this file
     records_stale BIGINT,             -- records ignored: the store already had a newer copy
     skipped_reasons JSON,             -- {"reason": count, ...}
-    kind VARCHAR                      -- jsonl | api_page | json_array | <export format>
+    kind VARCHAR,                     -- jsonl | api_page | json_array | <export format>
+    skipped_first JSON                -- [[line, "reason (detail)"], ...] first few skipped records
 )
 """
 
