@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
@@ -82,13 +83,18 @@ def _host_name(request: Request) -> str:
 
 
 Handler = Callable[[Request], Awaitable[Response]]
+_log = logging.getLogger(__name__)
 
 
 def make_guard(token: str | None) -> Callable[[Request, Handler], Awaitable[Response]]:
     """The HTTP middleware: host check or token check, then security headers on the answer."""
 
     async def guard(request: Request, call_next: Handler) -> Response:
-        response = await _check(request, call_next, token)
+        try:
+            response = await _check(request, call_next, token)
+        except Exception:  # a bug: answer 500 with the same headers, say nothing of internals
+            _log.exception("unhandled error on %s %s", request.method, request.url.path)
+            response = JSONResponse({"detail": "internal error"}, status_code=500)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
