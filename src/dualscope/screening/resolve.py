@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
+from dualscope.geo.organisation import organisation_of
 from dualscope.geo.vocab import norm_key, vocab
 from dualscope.matching.prefilter import Prefilter
 from dualscope.matching.types import Match
@@ -221,12 +222,14 @@ def resolve_countries(
     only_hits: bool = True,
 ) -> int:
     """Register ``_raw_country``: the focus country each raw string names, for the partner
-    rules (an author without an institution country). With ``only_hits`` (after
-    ``scan.HITS``), only the strings of works whose DOI group has a watchlist hit are read:
-    no other work can be flagged, so their partners' countries would never be used.
+    rules (an author without an institution country), and the organisation it names (the
+    partner institution's name: departments of one university are one institution).
+    With ``only_hits`` (after ``scan.HITS``), only the strings of works whose DOI group has a
+    watchlist hit are read: no other work can be flagged, so their partners' countries would
+    never be used.
     Returns the number of strings read.
     """
-    rows: dict[str, list[object]] = {"raw": [], "country": []}
+    rows: dict[str, list[object]] = {"raw": [], "country": [], "org": []}
     query = scan.RAW_NEEDING_COUNTRY_IN_HIT_GROUPS if only_hits else scan.RAW_NEEDING_COUNTRY
     result = con.execute(query)
     read = 0
@@ -237,7 +240,13 @@ def resolve_countries(
             if country and (focus is None or country in focus):
                 rows["raw"].append(raw)
                 rows["country"].append(country)
-    _register(con, "_raw_country", rows, [("raw", pa.string()), ("country", pa.string())])
+                rows["org"].append(organisation_of(raw))
+    _register(
+        con,
+        "_raw_country",
+        rows,
+        [("raw", pa.string()), ("country", pa.string()), ("org", pa.string())],
+    )
     return read
 
 

@@ -153,13 +153,13 @@ WITH by_inst AS (
     FROM (SELECT *, unnest(institutions) AS i FROM _screen_cand)
     WHERE list_contains($focus, upper(i.country_code))
 ), raw_c AS (
-    SELECT c.work_id, c.author_index, c.r AS raw, rc.country
+    SELECT c.work_id, c.author_index, c.r AS raw, rc.country, rc.org
     FROM (SELECT work_id, author_index, unnest(raw) AS r FROM _screen_cand) c
     JOIN _raw_country rc ON rc.raw = c.r
 ), by_countries AS (
     SELECT c.work_id, c.author_index, c.author_name, c.author_id, c.orcid,
            NULL AS institution_id,
-           coalesce(min(rc.raw), array_to_string(min(c.raw), '; ')) AS institution_name,
+           coalesce(min(rc.org), array_to_string(min(c.raw), '; ')) AS institution_name,
            c.country AS country_code, 'authorships.countries' AS basis
     FROM (SELECT *, unnest(countries) AS country FROM _screen_cand) c
     LEFT JOIN raw_c rc
@@ -168,7 +168,7 @@ WITH by_inst AS (
     GROUP BY ALL
 ), by_raw AS (
     SELECT c.work_id, c.author_index, c.author_name, c.author_id, c.orcid,
-           NULL AS institution_id, rc.raw AS institution_name, rc.country AS country_code,
+           NULL AS institution_id, rc.org AS institution_name, rc.country AS country_code,
            'raw_string' AS basis
     FROM _screen_cand c JOIN raw_c rc USING (work_id, author_index)
     WHERE len(list_filter(c.inst_countries, lambda x: x IS NOT NULL)) = 0
