@@ -9,6 +9,9 @@ full OpenAlex snapshot (``exists``/``transform``/``explode`` for ``list_bool_or`
 ``list_transform``/``unnest``) and hand its small result to the Python stage. It keeps one row
 per authorship of each *candidate* co-publication:
 
+Both signals are required of the work's DOI group (records sharing a DOI are one paper), not
+of each record:
+
 - at least one focus-country signal: an institution with a focus ``country_code``, a focus
   country in ``authorships.countries``, or an authorship with raw affiliation text but no
   institution with a country code (its country is decided later from the text);
@@ -55,13 +58,15 @@ WITH a AS (
            OR len(institutions) = 0 OR _has_raw AS _cn_signal
     FROM p
 ), keep AS (
-    SELECT work_id FROM q GROUP BY work_id
+    -- by DOI group (the same paper from two sources): one record may hold the watchlist
+    -- author and the other the partner; FLAGGED decides on the group's union
+    SELECT coalesce(doi, work_id) AS gkey FROM q GROUP BY 1
     HAVING bool_or(_focus_signal) AND bool_or(_cn_signal)
 )
 SELECT q.* EXCLUDE (_has_raw, _focus_signal, _cn_signal),
        CASE WHEN list_contains(inst_countries, 'CN') OR list_contains(countries, 'CN')
             THEN 'CN' END AS country_hint
-FROM q SEMI JOIN keep USING (work_id)
+FROM q SEMI JOIN keep ON coalesce(q.doi, q.work_id) = keep.gkey
 """
 
 WORKS_IN_RANGE = """

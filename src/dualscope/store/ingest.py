@@ -62,6 +62,9 @@ FIELD_LIMIT = 20_000  # same limit as sources.openalex.MAX_FIELD_CHARS
 
 # Top-level text fields are read as JSON so a number or an object given for a title or an id
 # is caught (json_type) instead of being silently turned into text.
+# hive_partitioning = false: a snapshot path ".../updated_date=2024-01-01/part_000.gz" must not
+# replace each record's own `updated_date` (a full timestamp) with the folder's date, or the
+# newest copy of a re-issued work could lose to an older one (tests/store/test_ingest_hive.py).
 STAGE_FROM_JSON = """
 CREATE OR REPLACE TEMP TABLE _ingest_stage AS
 SELECT
@@ -72,7 +75,8 @@ SELECT
      json_type(updated_date)] AS _text_types
 FROM read_json(
     $path, format = 'newline_delimited', columns = $columns,
-    maximum_object_size = 16777216, compression = 'auto_detect'
+    maximum_object_size = 16777216, compression = 'auto_detect',
+    hive_partitioning = false
 )
 """
 
@@ -529,7 +533,8 @@ def _loads(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _ingest_probe AS SELECT * FROM read_json($path, "
-            "format = 'newline_delimited', columns = $columns, maximum_object_size = 16777216)",
+            "format = 'newline_delimited', columns = $columns, maximum_object_size = 16777216, "
+            "hive_partitioning = false)",
             {"path": str(path), "columns": READ_COLUMNS},
         )
     except _DATA_ERRORS:
