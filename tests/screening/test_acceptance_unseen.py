@@ -733,21 +733,24 @@ def check(out: Path, expected: dict[str, dict[str, Any]], mode: str, focus: set[
     assert summary["flagged"] == len(want)
 
 
+Corpus = tuple[Path, dict[str, dict[str, Any]], int]
+
+
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, int]:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     tmp = tmp_path_factory.mktemp("acceptance")
     records, expected = build_cases()
     return write_snapshot(tmp, records), expected, len(records)
 
 
-def test_corpus_is_large_and_varied(corpus) -> None:
+def test_corpus_is_large_and_varied(corpus: Corpus) -> None:
     _, expected, n_records = corpus
     assert n_records >= 150
     flagged = [e for e in expected.values() if e["mil"] and e["partners"]]
     assert len(flagged) >= 60 and len(expected) - len(flagged) >= 60
 
 
-def test_default_screen_flags_exactly_the_expected_works(corpus, tmp_path) -> None:
+def test_default_screen_flags_exactly_the_expected_works(corpus: Corpus, tmp_path: Path) -> None:
     root, expected, n_records = corpus
     out = run_screen(tmp_path, root, "default")
     check(out, expected, "mil", EUROPE)
@@ -759,12 +762,12 @@ def test_default_screen_flags_exactly_the_expected_works(corpus, tmp_path) -> No
     assert dups["merged_by_doi"] == 2
 
 
-def test_all_categories_add_civilian_and_industry_entities(corpus, tmp_path) -> None:
+def test_all_categories_add_civilian_and_industry_entities(corpus: Corpus, tmp_path: Path) -> None:
     root, expected, _ = corpus
     check(run_screen(tmp_path, root, "all", "--categories", "all"), expected, "all", EUROPE)
 
 
-def test_countries_it_de_only(corpus, tmp_path) -> None:
+def test_countries_it_de_only(corpus: Corpus, tmp_path: Path) -> None:
     root, expected, _ = corpus
     out = run_screen(tmp_path, root, "itde", "--countries", "IT,DE")
     check(out, expected, "mil", {"IT", "DE"})

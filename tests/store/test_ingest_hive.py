@@ -9,6 +9,7 @@ and same-day timestamps were truncated to the date.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from dualscope.store.db import open_store
 from dualscope.store.ingest import ingest_paths
@@ -20,7 +21,9 @@ def _partition(root: Path, date: str, name: str) -> Path:
     return folder / name
 
 
-def test_records_keep_their_own_updated_date_under_snapshot_folders(tmp_path, factory):
+def test_records_keep_their_own_updated_date_under_snapshot_folders(
+    tmp_path: Path, factory: Any
+) -> None:
     w = factory.work
     newest = factory.write_jsonl(
         _partition(tmp_path, "2025-01-01", "part_000.gz"),
