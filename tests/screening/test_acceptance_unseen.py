@@ -456,6 +456,55 @@ POSITIVE_CN: list[tuple[str, Author, set[str], set[str]]] = [
     ),
 ]
 
+# Harder forms: more military schools, other scripts and abbreviations, civilian look-alikes.
+NDU_CN = "National Defense University"
+IEU = "Information Engineering University"
+SEU = "Space Engineering University"
+AFEU = "Air Force Engineering University"
+NUE = "Naval University of Engineering"
+HRBUST = "Harbin University of Science and Technology"
+USTC = "University of Science and Technology of China"
+USTB = "University of Science and Technology Beijing"
+POSITIVE_CN_2: list[tuple[str, Author, set[str], set[str]]] = [
+    ("wos-nudt-acronym", cn("Yao Bin", "NUDT, Coll Comp, Changsha 410073, Hunan, Peoples R China"),
+        {NUDT}, set()),
+    ("wos-hit-shenzhen", cn("Yao Lin", "Harbin Inst Technol Shenzhen, Sch Mech Engn & Automat, "
+        "Shenzhen 518055, Peoples R China"), {HIT}, set()),
+    ("zh-buaa", cn("余杰", "北京航空航天大学 自动化科学与电气工程学院, 北京 100191"),
+        {BUAA}, set()),
+    ("zh-heu", cn("何静", "哈尔滨工程大学 水声工程学院, 哈尔滨 150001"), {HEU}, set()),
+    ("cn-ndu", cn("Wen Hua", "National Defense University, Beijing 100091, China"),
+        {NDU_CN}, set()),
+    ("ieu-zhengzhou", cn("Lu Fei", "Information Engineering University, Zhengzhou 450001, "
+        "Henan, China"), {IEU}, set()),
+    ("ieu-sssf", cn("Lu Ning", "PLA Strategic Support Force Information Engineering University, "
+        "Zhengzhou 450001, China"), {IEU}, set()),
+    ("seu-beijing", cn("Shi Lei", "Space Engineering University, Beijing 101416, China"),
+        {SEU}, set()),
+    ("afeu-xian", cn("Tian Yu", "Air Force Engineering University, Xi'an 710051, China"),
+        {AFEU}, set()),
+    ("wos-nue", cn("Xiong Wei", "Naval Univ Engn, Coll Elect Engn, Wuhan 430033, Peoples R China"),
+        {NUE}, set()),
+    # Civilian look-alikes of military names: the civilian entity, and only under `all`.
+    ("civ-hrbust", cn("Qiu Yan", "School of Computer Science and Technology, Harbin University of "
+        "Science and Technology, Harbin 150080, China"), set(), {HRBUST}),
+    ("civ-ustc", cn("Jin Rong", "Department of Modern Physics, University of Science and "
+        "Technology of China, Hefei 230026, China"), set(), {USTC}),
+    ("civ-ustb", cn("Jin Ping", "School of Automation and Electrical Engineering, University of "
+        "Science and Technology Beijing, Beijing 100083, China"), set(), {USTB}),
+]  # fmt: skip
+NEAR_MISS_CN_2: list[tuple[str, Author]] = [
+    ("nm-nuist", cn("Xia Lan", "School of Computer Science, Nanjing University of Information "
+        "Science and Technology, Nanjing 210044, China")),
+    ("nm-nuist-wos", cn("Xia Qing", "Nanjing Univ Informat Sci & Technol, Sch Atmospher Sci, "
+        "Nanjing 210044, Peoples R China")),
+    ("nm-polyu", cn("Chan Tai Man", "Department of Electrical Engineering, The Hong Kong "
+        "Polytechnic University, Hong Kong, China")),
+    ("nm-zzu-zh", cn("任杰", "郑州大学 信息工程学院, 郑州 450001")),
+    ("nm-bjut-zh", cn("钱云", "北京工业大学 信息学部, 北京 100124")),
+    ("nm-nwu-zh", cn("杜娟", "西北大学 信息科学与技术学院, 西安 710127")),
+]  # fmt: skip
+
 # Near misses: no watchlist entity at all, whatever the categories.
 NEAR_MISS_CN: list[tuple[str, Author]] = [
     (
@@ -538,7 +587,7 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
 
     k = 0
     # 1. Each positive Chinese side with European partners in three styles.
-    for label, author, mil, extra in POSITIVE_CN:
+    for label, author, mil, extra in POSITIVE_CN + POSITIVE_CN_2:
         for style in ("inst", "raw", "countries"):
             cc = ROTATE[k % len(ROTATE)]
             k += 1
@@ -552,13 +601,14 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
                 partner = Author("Jan de Vries", [], ["Department of Physics"], [cc])
             add(Case(f"{label}/{style}", [author, filler, partner], mil, extra, {cc}))
     # 2. The same positives with non-European partners only: never flagged with Europe.
-    for j, (label, author, mil, extra) in enumerate(POSITIVE_CN):
+    for j, (label, author, mil, extra) in enumerate(POSITIVE_CN + POSITIVE_CN_2):
         cc = list(NON_EU_INST)[j % len(NON_EU_INST)]
         other = Author("John Smith", [NON_EU_INST[cc]], [NON_EU_INST[cc]["display_name"]])
         add(Case(f"{label}/noneu-{cc}", [author, other], mil, extra, set()))
     # 3. Near misses with European partners: never flagged.
-    for j, (label, author) in enumerate(NEAR_MISS_CN):
-        add(Case(label, [author, eu(ROTATE[j])], set(), set(), {ROTATE[j]}))
+    for j, (label, author) in enumerate(NEAR_MISS_CN + NEAR_MISS_CN_2):
+        cc = ROTATE[j % len(ROTATE)]
+        add(Case(label, [author, eu(cc)], set(), set(), {cc}))
     # US / Finnish National Defense Universities with a civilian Chinese author.
     add(Case("nm-us-ndu", [cn("Kong Wei", "China Agricultural University", insts=[I_CAU]),
         Author("Mary Jones", [I_US_NDU],
@@ -589,6 +639,37 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
         insts=[I_NUDT, EU_INST["BE"]])], {NUDT}, set(), {"BE"}))  # fmt: skip
     add(Case("dual-insts-hk", [cn("Hou Min", "NWPU; CityU HK",
         insts=[I_NWPU, NON_EU_INST["HK"]])], {NWPU}, set(), set()))  # fmt: skip
+    # A country OpenAlex parsed that no institution accounts for (dual affiliation).
+    add(Case("cn-inst-plus-de-country", [cn("Hou Ning",
+        "College of Computer, National University of Defense Technology, Changsha, China; "
+        "Fraunhofer Institute, Germany", insts=[I_NUDT], countries=["CN", "DE"]),
+        cn("Bai Li", insts=[I_BNU])], {NUDT}, set(), {"DE"}))  # fmt: skip
+    # A sub-unit institution OpenAlex knows only by name (synthetic id, no ROR).
+    add(Case("subunit-inst-by-name", [cn("Tan Yu", "College of Electronic Science",
+        insts=[inst(30, "College of Electronic Science and Technology, National University of "
+                    "Defense Technology", "CN")]), eu("IE")], {NUDT}, set(), {"IE"}))  # fmt: skip
+    # OpenAlex assigned the wrong Chinese institution; the raw string names the entity.
+    add(
+        Case(
+            "misassigned-inst",
+            [
+                cn(
+                    "Tan Hao",
+                    "National University of Defense Technology, Changsha 410073, China",
+                    insts=[inst(31, "Changsha University", "CN")],
+                ),
+                eu("PL"),
+            ],
+            {NUDT},
+            set(),
+            {"PL"},
+        )
+    )
+    # A European partner with a second, Chinese civilian tracker affiliation in the same string.
+    add(Case("eu-partner-with-civilian", [cn("Ou Yang", insts=[I_HIT]),
+        Author("Paolo Conti", [], ["Univ Bologna, Dept Phys, Bologna, Italy; Tsinghua Univ, "
+               "Dept Phys, Beijing 100084, Peoples R China"], ["IT", "CN"])],
+        {HIT}, {TSINGHUA}, {"IT"}))  # fmt: skip
     # 7. Pre-2023 singular raw_affiliation_string.
     add(Case("singular-raw", [cn("Yin Hua",
         "Natl Univ Def Technol, Coll Aerosp Sci & Engn, Changsha 410073, Hunan, Peoples R China",
@@ -671,11 +752,13 @@ def write_snapshot(root: Path, records: list[tuple[str, dict]]) -> Path:
     return base
 
 
-def run_screen(tmp: Path, corpus: Path, name: str, *opts: str) -> Path:
+def run_screen(tmp: Path, corpus: Path | list[Path], name: str, *opts: str) -> Path:
+    """Run the real CLI in a fresh process and store; return the output folder."""
     out = tmp / name
+    inputs = [str(p) for p in corpus] if isinstance(corpus, list) else [str(corpus)]
     env = dict(os.environ, NO_COLOR="1", COLUMNS="120")
     proc = subprocess.run(
-        [sys.executable, "-m", "dualscope", "screen", str(corpus), "--db",
+        [sys.executable, "-m", "dualscope", "screen", *inputs, "--db",
          str(tmp / f"{name}.duckdb"), "--out", str(out), *opts],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
@@ -771,3 +854,10 @@ def test_countries_it_de_only(corpus: Corpus, tmp_path: Path) -> None:
     root, expected, _ = corpus
     out = run_screen(tmp_path, root, "itde", "--countries", "IT,DE")
     check(out, expected, "mil", {"IT", "DE"})
+
+
+def test_file_order_does_not_matter(corpus: Corpus, tmp_path: Path) -> None:
+    """The parts given one by one, newest-first and oldest-first: the newest copies win."""
+    root, expected, _ = corpus
+    parts = sorted(root.rglob("part_*.gz"))
+    check(run_screen(tmp_path, parts[::-1], "reversed"), expected, "mil", EUROPE)
