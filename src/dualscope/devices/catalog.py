@@ -221,8 +221,9 @@ def build_catalog(data_dir: Path | None = None) -> Catalog:
     cat.confusables = [(normalise(c.name), c.note) for c in vendors.confusables]
     for p in vendors.model_patterns:
         brand = cat.brand_names[p.brand][1] if p.brand else None
+        # case-insensitive: inventories are typed by hand ("ds-2cd2143g2-i" is the same camera)
         cat.model_patterns.append(
-            ModelPattern(p, re.compile(p.regex), cat.vendor_names[p.vendor], brand)
+            ModelPattern(p, re.compile(p.regex, re.IGNORECASE), cat.vendor_names[p.vendor], brand)
         )
     for f in fps.fingerprints:
         vendor = cat.vendor_names.get(f.vendor) if f.vendor else None
