@@ -143,6 +143,21 @@ class Author:
     raw: list[str] = field(default_factory=list)
     countries: list[str] | None = None  # None: derived from the institutions
     singular_raw: bool = False  # pre-2023 snapshot: `raw_affiliation_string` (one string)
+    raw_cc: str | None = None  # the focus country the raw string names (raw-only partners)
+
+    def focus_countries(self) -> set[str]:
+        """The European countries this author is a partner in, by the issue's rule."""
+        inst_cc = {i["country_code"] for i in self.insts if i["country_code"]}
+        parsed = set(self.countries or [])
+        out = (inst_cc | (parsed - inst_cc)) & EUROPE
+        if not inst_cc and not parsed and self.raw_cc:
+            out.add(self.raw_cc)
+        return out
+
+
+def researchers(authors: list[Author]) -> set[tuple[str, str]]:
+    """(country, name) of the focus-country authors: no author ids here, names are distinct."""
+    return {(cc, a.name.casefold()) for a in authors for cc in a.focus_countries()}
 
 
 @dataclass
@@ -205,9 +220,9 @@ def work_record(wid: str, case: Case, authors: list[Author] | None = None, **ove
 
 
 def cn(name: str, *raw: str, insts: list[dict] | None = None, countries: list[str] | None = None,
-       singular: bool = False) -> Author:  # fmt: skip
+       singular: bool = False, raw_cc: str | None = None) -> Author:  # fmt: skip
     """A Chinese-side author."""
-    return Author(name, insts or [], list(raw), countries, singular)
+    return Author(name, insts or [], list(raw), countries, singular, raw_cc)
 
 
 def eu(cc: str, name: str = "Giulia Rossi") -> Author:
@@ -582,6 +597,7 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
             "all": set(case.mil) | set(case.extra_all),
             "partners": set(case.partners),
             "label": case.label,
+            "researchers": researchers(case.authors),
         }
         return wid
 
@@ -596,7 +612,7 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
                 partner = eu(cc)
             elif style == "raw":
                 cc = list(EU_RAW)[k % len(EU_RAW)]
-                partner = Author("Anna Müller", [], [EU_RAW[cc]], [])
+                partner = Author("Anna Müller", [], [EU_RAW[cc]], [], raw_cc=cc)
             else:  # OpenAlex parsed a country, assigned no institution
                 partner = Author("Jan de Vries", [], ["Department of Physics"], [cc])
             add(Case(f"{label}/{style}", [author, filler, partner], mil, extra, {cc}))
@@ -634,7 +650,8 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
     add(Case("dual-same-string", [cn("Hou Jian",
         "National University of Defense Technology, Changsha 410073, China; Department of "
         "Engineering, University of Cambridge, Cambridge CB2 1PZ, United Kingdom",
-        countries=[]), cn("Bai Xue", insts=[I_BNU])], {NUDT}, set(), {"GB"}))  # fmt: skip
+        countries=[], raw_cc="GB"), cn("Bai Xue", insts=[I_BNU])],
+        {NUDT}, set(), {"GB"}))  # fmt: skip
     add(Case("dual-insts", [cn("Hou Lin", "NUDT; KU Leuven",
         insts=[I_NUDT, EU_INST["BE"]])], {NUDT}, set(), {"BE"}))  # fmt: skip
     add(Case("dual-insts-hk", [cn("Hou Min", "NWPU; CityU HK",
@@ -673,7 +690,8 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
     # 7. Pre-2023 singular raw_affiliation_string.
     add(Case("singular-raw", [cn("Yin Hua",
         "Natl Univ Def Technol, Coll Aerosp Sci & Engn, Changsha 410073, Hunan, Peoples R China",
-        singular=True), Author("Pedro Silva", [], [EU_RAW["DE"]], [], singular_raw=True)],
+        singular=True),
+        Author("Pedro Silva", [], [EU_RAW["DE"]], [], singular_raw=True, raw_cc="DE")],
         {NUDT}, set(), {"DE"}))  # fmt: skip
     # 8. Works without a DOI.
     add(Case("no-doi", [cn("Mo Han", insts=[I_BIT]), eu("PT")], {BIT}, set(), {"PT"}, doi=None))
@@ -687,13 +705,15 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
     r2 = work_record("W7799000002", Case("shared1b", [], set(), doi=shared),
                      [cn("Lu Jun", "Changsha", insts=[]), eu("NL")])  # fmt: skip
     records += [("part_000.gz", r1), ("part_001.gz", r2)]
-    expected[shared] = {"mil": {NUDT}, "all": {NUDT}, "partners": {"NL"}, "label": "shared1"}
+    expected[shared] = {"mil": {NUDT}, "all": {NUDT}, "partners": {"NL"}, "label": "shared1",
+                        "researchers": {("NL", "giulia rossi")}}  # fmt: skip
     shared2 = "https://doi.org/10.99999/acc.shared2"
     for wid in ("W7799000003", "W7799000004"):
         rec = work_record(wid, Case("shared2", [], set(), doi=shared2),
                           [cn("Qin Bo", insts=[I_HIT]), eu("IT")])  # fmt: skip
         records.append(("part_001.gz", rec))
-    expected[shared2] = {"mil": {HIT}, "all": {HIT}, "partners": {"IT"}, "label": "shared2"}
+    expected[shared2] = {"mil": {HIT}, "all": {HIT}, "partners": {"IT"}, "label": "shared2",
+                         "researchers": {("IT", "giulia rossi")}}  # fmt: skip
 
     # 10. Works re-issued twice with a newer updated_date that changes the authorships; the
     # copies are spread over files in an order where the newest is NOT last.
@@ -704,7 +724,9 @@ def build_cases() -> tuple[list[tuple[str, dict]], dict[str, dict[str, Any]]]:
             records.append((file, work_record(wid, case)))
         doi = f"https://doi.org/10.99999/acc.{wid.lower()}"
         mil, all_, partners = final
-        expected[doi] = {"mil": mil, "all": all_, "partners": partners, "label": label}
+        newest = max(versions, key=lambda v: v[1])[2]
+        expected[doi] = {"mil": mil, "all": all_, "partners": partners, "label": label,
+                         "researchers": researchers(newest)}  # fmt: skip
 
     old_pos = [cn("Fu Gang", insts=[I_NUDT]), eu("IT")]
     neg = [cn("Fu Gang", insts=[I_BJUT]), eu("IT")]
@@ -810,8 +832,16 @@ def check(out: Path, expected: dict[str, dict[str, Any]], mode: str, focus: set[
     for e in want.values():
         for cc in e["partners"] & focus:
             counts[cc] = counts.get(cc, 0) + 1
-    got_counts = {r["country"]: int(r["works"]) for r in read_csv(out / "countries.csv")}
+    country_rows = read_csv(out / "countries.csv")
+    got_counts = {r["country"]: int(r["works"]) for r in country_rows}
     assert got_counts == counts
+    people: dict[str, set[str]] = {}
+    for e in want.values():
+        for cc, name in e["researchers"]:
+            if cc in focus:
+                people.setdefault(cc, set()).add(name)
+    got_people = {r["country"]: int(r["researchers"]) for r in country_rows}
+    assert got_people == {cc: len(names) for cc, names in people.items()}
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["flagged"] == len(want)
 
@@ -828,6 +858,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 def test_corpus_is_large_and_varied(corpus: Corpus) -> None:
     _, expected, n_records = corpus
+    # The stated partner countries agree with the authors' own countries (construction check).
+    assert all({cc for cc, _ in e["researchers"]} == e["partners"] for e in expected.values())
     assert n_records >= 150
     flagged = [e for e in expected.values() if e["mil"] and e["partners"]]
     assert len(flagged) >= 60 and len(expected) - len(flagged) >= 60
