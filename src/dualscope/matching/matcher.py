@@ -102,6 +102,11 @@ class Matcher:
         self._segment = lru_cache(maxsize=cache_size)(self._find_in_segment)
         self._closest_names: list[tuple[str, str, str]] | None = None
         self._places: dict[str, tuple[str, ...]] = {}
+        # sub-units an official list names as organisations of their own (DoD 1286 lists the
+        # "Academy of Military Medical Sciences" itself): their names are not topical
+        self._listed_subunits = {
+            (e.id, sub.name) for e in watchlist.entities for sub in e.subunits if sub.lists
+        }
 
     # --- construction -------------------------------------------------------------------------
 
@@ -379,7 +384,8 @@ class Matcher:
                 continue  # another Chinese institution bears this alias as its name today
             if entry.subunit is not None:
                 evidence = rules.subunit(matched, entry, name)
-                weak = entry.generic or topical(key)
+                listed = (entry.entity_id, entry.subunit) in self._listed_subunits
+                weak = entry.generic or (topical(key) and (not listed or ctx.abroad))
                 if len(owners) > 1 or (weak and not names_its_parent(entry, self.index)):
                     pending.append((entry.entity_id, evidence))
                     continue
