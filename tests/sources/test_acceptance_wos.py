@@ -1,7 +1,8 @@
 """Issue 6 acceptance: an unseen, abbreviated Web of Science export is screened exactly.
 
-`data/acceptance_wos.txt` (74 records) was written for this test and never used to build the
+`data/acceptance_wos.txt` (82 records) was written for this test and never used to build the
 readers or the matcher: abbreviated addresses only (`Natl Univ Def Technol`, `Acad Mil Sci`,
+`Acad Mil Med Sci`, `Natl Def Univ, Beijing`, `PLA Informat Engn Univ`, `Naval Univ Engn`,
 `PLA Univ Sci & Technol`, `China Acad Engn Phys`, the Seven Sons), UK nations
 (England/Scotland/Wales/North Ireland), seven other European countries, non-European partners
 (USA, Australia, Singapore, Canada, Japan, Taiwan, Hong Kong), older records without
@@ -41,7 +42,7 @@ def test_unseen_abbreviated_wos_export_is_screened_exactly(tmp_path: Path) -> No
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     expected = {row["work_id"]: row for row in _rows(DATA / "acceptance_wos_expected.csv")}
-    assert len(expected) == 74
+    assert len(expected) == 82
     want = {k for k, row in expected.items() if row["flagged"] == "1"}
     got = {row["work_id"]: row for row in _rows(out / "works.csv")}
 
@@ -61,9 +62,9 @@ def test_unseen_abbreviated_wos_export_is_screened_exactly(tmp_path: Path) -> No
     countries = {row["country"]: int(row["works"]) for row in _rows(out / "countries.csv")}
     assert countries == dict(per_country)
     assert countries == {
-        "GB": 18, "NO": 4, "CH": 3, "CZ": 3, "DE": 3, "IT": 3, "NL": 3, "FI": 2, "SE": 2,
+        "GB": 20, "DE": 4, "NL": 4, "NO": 4, "CH": 3, "CZ": 3, "IT": 3, "FI": 2, "SE": 2,
     }  # fmt: skip
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["works_read"] == 74
+    assert summary["works_read"] == 82
     assert summary["records_skipped"]["total"] == 0
-    assert summary["flagged"] == 35
+    assert summary["flagged"] == 39
