@@ -181,8 +181,9 @@ class ZeekAnalysis:
         for (orig, resp, port, proto), (count, sent) in sorted(self.flows.items()):
             name = self.cloud_ips[resp]
             obs = self._device(orig, "conn.log")
+            host = f"[{resp}]" if ":" in resp else resp  # IPv6: [2001:db8::9]:443, unambiguous
             obs.cloud_contacts.append(
-                f"{resp}:{port}/{proto} ({name}): {count} connection(s), {sent} bytes sent"
+                f"{host}:{port}/{proto} ({name}): {count} connection(s), {sent} bytes sent"
             )
             found = cloud_domain(name, self.catalog)
             if found is not None:
