@@ -10,6 +10,7 @@ of one ``ocid`` (tender, award, contract stages) are merged before judging.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,13 +178,40 @@ def _after_sale(hit: Hit, date: str) -> bool:
     return bool(hit.owned_until and date and date[:7] > hit.owned_until)
 
 
+# Words that say a purchase is about cameras or video surveillance (several languages).
+_CAMERA_WORDS = re.compile(
+    r"camera|telecamer|kamera|cámara|caméra|cctv|video.?surveil|videosorveglian|"
+    r"videoüberwach|vidéosurveil|videovigilan|surveillance|sorveglianza|überwachung|"
+    r"\bnvr\b|\bdvr\b|\bipc\b|\bptz\b|doorbell|citofon|videocitofon|türsprech",
+    re.IGNORECASE,
+)
+
+
+def _camera_context(purchase: Purchase, catalog: Catalog) -> bool:
+    """Does the purchase itself say it is about cameras (a surveillance CPV code or words)?"""
+    if any(code in catalog.cpv for code in purchase.cpv):
+        return True
+    return any(_CAMERA_WORDS.search(text) for text in purchase.items + purchase.texts)
+
+
 def judge(purchase: Purchase, catalog: Catalog) -> ContractFinding | None:
     """A finding when a supplier is a watched vendor/brand or items name one; else None."""
     evidence: list[str] = []
     strong: list[Hit] = []
+    context = _camera_context(purchase, catalog)
     for supplier in purchase.suppliers:
         for hit in match_names(supplier, catalog, vendor_field=True):
-            if not hit.weak:  # a plain "Honeywell" supplier is not a watched vendor
+            if hit.weak:  # a plain "Honeywell" supplier is not a watched vendor
+                pass
+            elif hit.brand and not context:
+                # "Hi-Watch Orologi" (a watch shop) bears a brand's name: without cameras in
+                # the items or a surveillance CPV code, a brand-named supplier is not enough.
+                evidence.append(
+                    f"not counted: supplier {supplier!r} bears the brand name {hit.brand} but "
+                    "the purchase names no camera or surveillance equipment"
+                )
+                continue
+            else:
                 strong.append(hit)
             evidence.append(f"supplier {supplier!r}: {hit.evidence}")
     via = "" if strong or not purchase.suppliers else " (supplied through a reseller)"
