@@ -9,22 +9,16 @@ institutions.
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
 from dualscope.matching.matcher import Matcher
 from dualscope.settings import Settings
 
-LABELLED = Path(__file__).with_name("data") / "affiliations_labelled.csv"
+from .labelled import expected_ids, read_rows, score
+
+LABELLED = "affiliations_labelled.csv"
 MIN_PRECISION = 0.99
 MIN_RECALL = 0.95
-
-
-def _rows() -> list[dict[str, str]]:
-    with LABELLED.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +28,10 @@ def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
 
 
 def test_the_labelled_set_is_large_and_covers_every_category(matcher: Matcher) -> None:
-    rows = _rows()
+    rows = read_rows(LABELLED)
     assert len(rows) >= 300
     entities = {e.id: e for e in matcher.watchlist.entities}
-    expected = [i for row in rows for i in row["expected"].split(";") if i]
+    expected = [i for row in rows for i in expected_ids(row)]
     unknown = sorted(set(expected) - set(entities))
     assert not unknown, f"labelled ids not on the watchlist: {unknown}"
     categories = {entities[i].category for i in expected}
@@ -48,26 +42,15 @@ def test_the_labelled_set_is_large_and_covers_every_category(matcher: Matcher) -
 
 
 def test_precision_and_recall_on_the_labelled_set(matcher: Matcher) -> None:
-    true_pos = false_pos = false_neg = 0
-    wrong: list[str] = []
-    for row in _rows():
-        expected = {i for i in row["expected"].split(";") if i}
-        found = {m.entity_id for m in matcher.match(row["input"])}
-        true_pos += len(expected & found)
-        false_pos += len(found - expected)
-        false_neg += len(expected - found)
-        if found != expected:
-            wrong.append(f"{row['input']!r}: expected {sorted(expected)}, got {sorted(found)}")
-    precision = true_pos / (true_pos + false_pos)
-    recall = true_pos / (true_pos + false_neg)
-    print(f"\nlabelled set: precision {precision:.4f}, recall {recall:.4f}")
-    print("\n".join(wrong))
-    assert precision >= MIN_PRECISION, wrong
-    assert recall >= MIN_RECALL, wrong
+    result = score(matcher, read_rows(LABELLED))
+    print(f"\nlabelled set: precision {result.precision:.4f}, recall {result.recall:.4f}")
+    print("\n".join(result.wrong))
+    assert result.precision >= MIN_PRECISION, result.wrong
+    assert result.recall >= MIN_RECALL, result.wrong
 
 
 def test_every_match_on_the_labelled_set_is_explained(matcher: Matcher) -> None:
-    for row in _rows()[:120]:
+    for row in read_rows(LABELLED)[:120]:
         for match in matcher.match(row["input"]):
             assert match.evidence, row
             for evidence in match.evidence:

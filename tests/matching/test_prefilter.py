@@ -23,7 +23,8 @@ import pytest
 from dualscope.matching.matcher import Matcher
 from dualscope.matching.prefilter import Prefilter
 
-DATA = Path(__file__).parent / "data"
+from .labelled import DATA, read_rows
+
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample" / "works.jsonl.gz"
 CATEGORY_SETS = (None, frozenset({"military", "seven_sons"}))
 GOLD_FILES = (
@@ -39,11 +40,7 @@ def matcher() -> Matcher:
 
 
 def _labelled() -> list[str]:
-    strings = []
-    for path in sorted(DATA.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            strings += [row["input"] for row in csv.DictReader(handle)]
-    return strings
+    return [row["input"] for path in sorted(DATA.glob("*.csv")) for row in read_rows(path.name)]
 
 
 def _sample() -> list[str]:

@@ -13,15 +13,14 @@ precision 1.000, recall 0.974, with no change made after it.
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
 from dualscope.matching.matcher import Matcher
 from dualscope.settings import Settings
 
-UNSEEN = Path(__file__).with_name("data") / "affiliations_unseen_style.csv"
+from .labelled import expected_ids, read_rows, score
+
+UNSEEN = "affiliations_unseen_style.csv"
 MIN_PRECISION = 0.98
 MIN_RECALL = 0.95
 
@@ -31,34 +30,18 @@ def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
     return Matcher.default(Settings(home=tmp_path_factory.mktemp("home")))
 
 
-def _rows() -> list[dict[str, str]]:
-    with UNSEEN.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def test_the_unseen_set_is_large_and_labelled_with_watchlist_ids(matcher: Matcher) -> None:
-    rows = _rows()
+    rows = read_rows(UNSEEN)
     assert len(rows) >= 60
     known = {e.id for e in matcher.watchlist.entities}
-    expected = {i for row in rows for i in row["expected"].split(";") if i}
+    expected = {i for row in rows for i in expected_ids(row)}
     assert expected <= known, sorted(expected - known)
     assert sum(1 for row in rows if not row["expected"]) >= 25  # near misses
     assert all(row["style"] for row in rows)
 
 
 def test_precision_and_recall_on_the_unseen_style_set(matcher: Matcher) -> None:
-    true_pos = false_pos = false_neg = 0
-    wrong: list[str] = []
-    for row in _rows():
-        expected = {i for i in row["expected"].split(";") if i}
-        found = {m.entity_id for m in matcher.match(row["input"])}
-        true_pos += len(expected & found)
-        false_pos += len(found - expected)
-        false_neg += len(expected - found)
-        if found != expected:
-            wrong.append(f"{row['input']!r}: expected {sorted(expected)}, got {sorted(found)}")
-    precision = true_pos / (true_pos + false_pos)
-    recall = true_pos / (true_pos + false_neg)
-    print(f"\nunseen-style set: precision {precision:.4f}, recall {recall:.4f}")
-    assert precision >= MIN_PRECISION, wrong
-    assert recall >= MIN_RECALL, wrong
+    result = score(matcher, read_rows(UNSEEN))
+    print(f"\nunseen-style set: precision {result.precision:.4f}, recall {result.recall:.4f}")
+    assert result.precision >= MIN_PRECISION, result.wrong
+    assert result.recall >= MIN_RECALL, result.wrong
