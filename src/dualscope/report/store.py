@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from dualscope.errors import DualscopeError
+from dualscope.store.db import open_store
 
 REQUIRED_TABLES = (
     "screen_works",
@@ -28,13 +29,7 @@ def open_result_store(path: Path, *, read_only: bool = True) -> duckdb.DuckDBPyC
         raise DualscopeError(
             f"{path}: no such store", hint="pass --db, or run `dualscope screen` to create it"
         )
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        raise DualscopeError(
-            f"{path}: cannot open the store: {exc}",
-            hint="is another dualscope process writing to it? is it a DuckDB file?",
-        ) from exc
+    con = open_store(path, read_only=read_only)
     check_result(con, path)
     return con
 
