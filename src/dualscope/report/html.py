@@ -38,11 +38,11 @@ def country_label(code: str | None) -> str:
     return f"{name} ({code})" if name != code else code
 
 
-@cache
-def environment() -> jinja2.Environment:
-    """The Jinja2 environment of the report templates (autoescape on for every file)."""
+def template_environment(*packages: str) -> jinja2.Environment:
+    """Jinja2 over the ``templates`` folders of ``packages`` (first wins), autoescape on for
+    every file, undefined values an error; shared by the report and the web app."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dualscope.report", "templates"),
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader(p, "templates") for p in packages]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -50,6 +50,12 @@ def environment() -> jinja2.Environment:
     )
     env.filters["country"] = country_label
     return env
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the report templates."""
+    return template_environment("dualscope.report")
 
 
 @cache

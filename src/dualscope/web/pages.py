@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from dualscope import __version__
 from dualscope.report.data import WorkView, doi_url
-from dualscope.report.html import asset, build_charts, country_label
+from dualscope.report.html import asset, build_charts, template_environment
 from dualscope.web import queries
 from dualscope.web.api import AREA_ID, COUNTRY, ENTITY_ID, MAX_NAME, Sort, check_name
 from dualscope.web.context import WebContext, context, cursor
@@ -30,20 +30,7 @@ Cur = Annotated[duckdb.DuckDBPyConnection, Depends(cursor)]
 @cache
 def environment() -> jinja2.Environment:
     """Web templates, with the report's templates (macros) as fallback; autoescape on."""
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.PackageLoader("dualscope.web", "templates"),
-                jinja2.PackageLoader("dualscope.report", "templates"),
-            ]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["country"] = country_label
-    return env
+    return template_environment("dualscope.web", "dualscope.report")
 
 
 def render(template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
