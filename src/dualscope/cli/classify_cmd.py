@@ -8,8 +8,6 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from dualscope.classify.batch import classify_file
-from dualscope.classify.classifier import Classifier
 from dualscope.cli.common import console, err_console, strict_option
 
 
@@ -21,6 +19,8 @@ def areas(
 
     Example: dualscope areas --json
     """
+    from dualscope.classify.classifier import Classifier
+
     infos = Classifier.default().areas
     if as_json:
         payload = [
@@ -63,6 +63,8 @@ def classify(
 
     Example: dualscope classify works.jsonl.gz --out areas.csv
     """
+    from dualscope.classify.batch import classify_file
+
     result = classify_file(file, out, strict=strict)
     for warning in result.report.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)

@@ -8,19 +8,16 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from dualscope.cli.common import console, err_console, strict_option
-from dualscope.matching.batch import match_file, read_inputs
-from dualscope.matching.known import import_ror, known_file
-from dualscope.matching.matcher import Matcher
-from dualscope.matching.types import Match
 from dualscope.settings import Settings, get_settings
-from dualscope.watchlist.loader import load_watchlist
-from dualscope.watchlist.model import Entity
+
+if TYPE_CHECKING:  # the matcher loads when a command runs, not when the CLI starts
+    from dualscope.matching.types import Match
+    from dualscope.watchlist.model import Entity
 
 PROGRESS_THRESHOLD = 20_000  # lines; smaller files finish before a bar is worth drawing
 LIST_LABELS = {
@@ -80,6 +77,8 @@ def check(
 
     Example: dualscope check "Natl Univ Def Technol, Coll Comp, Changsha 410073, Peoples R China"
     """
+    from dualscope.matching.matcher import Matcher
+
     matcher = Matcher.default(_settings(home))
     matches = matcher.match(name)
     closest = [] if matches else matcher.closest(name)
@@ -162,6 +161,11 @@ def match(
 
     Example: dualscope match affiliations.txt --out matches.csv
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from dualscope.matching.batch import match_file, read_inputs
+    from dualscope.matching.matcher import Matcher
+
     matcher = Matcher.default(_settings(home))
     total = len(read_inputs(file, column)) if file.stat().st_size > PROGRESS_THRESHOLD * 40 else 0
     if total >= PROGRESS_THRESHOLD:
@@ -205,6 +209,9 @@ def import_ror_command(
 
     Example: dualscope watchlist import-ror v1.55-2024-10-31-ror-data.zip
     """
+    from dualscope.matching.known import import_ror, known_file
+    from dualscope.watchlist.loader import load_watchlist
+
     settings = _settings(home)
     watchlist = load_watchlist(settings)
     exclude = {

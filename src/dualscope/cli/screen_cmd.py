@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from dualscope.cli.common import console, db_option, err_console, out_dir_option, strict_option
-from dualscope.store.ingest import IngestReport
+
+if TYPE_CHECKING:
+    from dualscope.store.ingest import IngestReport
 
 
 def _warn(message: str) -> None:
@@ -62,6 +64,16 @@ def format_option() -> Any:
     )
 
 
+def keep_all_option() -> Any:
+    """``--keep-all``: store every work in full, not only those the watchlist could flag."""
+    return typer.Option(
+        False,
+        "--keep-all",
+        help="Store every work's authorships, abstract and topics; by default a work no "
+        "watchlist name or id could match is stored slim (id, DOI, title, year, date).",
+    )
+
+
 def ingest(
     paths: list[Path] = typer.Argument(
         ..., help="OpenAlex JSON Lines (.jsonl, .jsonl.gz, part_*.gz), API pages, exports, folders."
@@ -69,19 +81,31 @@ def ingest(
     db: Path = db_option(),
     strict: bool = strict_option(),
     fmt: str = format_option(),
+    keep_all: bool = keep_all_option(),
+    categories: str = typer.Option(
+        "all",
+        "--categories",
+        help="Watchlist categories later screenings may ask for (works only other categories "
+        "could flag are stored slim): comma-separated, or 'all'.",
+    ),
 ) -> None:
     """Load works into the store (one transaction per file; newest updated_date wins).
 
     Example: dualscope ingest data/works/ --db corpus.duckdb
     Example: dualscope ingest savedrecs.txt --format wos
     """
+    from dualscope.screening.options import parse_categories
+    from dualscope.screening.screenable import default_filter
     from dualscope.store.db import open_store
     from dualscope.store.ingest import ingest_paths, input_format
 
     chosen = input_format(fmt)  # a bad value fails before the store is opened
+    keep = None if keep_all else default_filter(parse_categories(categories))
     con = open_store(db)
     try:
-        report = ingest_paths(con, paths, strict=strict, warn=_warn, progress=_progress, fmt=chosen)
+        report = ingest_paths(
+            con, paths, strict=strict, warn=_warn, progress=_progress, fmt=chosen, keep=keep
+        )
         total = con.execute("SELECT count(*) FROM works").fetchone()
     finally:
         con.close()
@@ -111,6 +135,7 @@ def screen(
         False, "--pseudonymise", help="Replace researcher names with stable codes in the report."
     ),
     fmt: str = format_option(),
+    keep_all: bool = keep_all_option(),
 ) -> None:
     """Flag co-publications of focus-country institutions with watchlist entities.
 
@@ -136,6 +161,7 @@ def screen(
         progress=_progress,
         pseudonymise=pseudonymise,
         fmt=fmt,
+        keep_all=keep_all,
     )
     if run.ingest is not None:
         print_ingest(run.ingest)

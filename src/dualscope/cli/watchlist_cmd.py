@@ -10,7 +10,7 @@ import dataclasses
 import difflib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -18,11 +18,11 @@ from rich.table import Table
 from dualscope.cli.common import console, strict_option
 from dualscope.errors import DualscopeError
 from dualscope.settings import Settings, get_settings
-from dualscope.watchlist.importer import ImportSummary, import_1286, import_aspi
-from dualscope.watchlist.loader import load_with_origins
-from dualscope.watchlist.model import CATEGORIES, Category, Entity, ListMembership
-from dualscope.watchlist.resolve import NameIndex
-from dualscope.watchlist.validate import validate_path
+from dualscope.watchlist.categories import CATEGORIES, Category
+
+if TYPE_CHECKING:  # the watchlist (YAML, pydantic) loads when a command runs
+    from dualscope.watchlist.importer import ImportSummary
+    from dualscope.watchlist.model import Entity, ListMembership
 
 watchlist_app = typer.Typer(
     name="watchlist",
@@ -102,6 +102,8 @@ def list_command(
         close = difflib.get_close_matches(category, CATEGORIES, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"one of {', '.join(CATEGORIES)}"
         raise DualscopeError(f"unknown category {category!r}", hint=hint)
+    from dualscope.watchlist.loader import load_with_origins
+
     watchlist = load_with_origins(_settings(home)).watchlist
     entities = sorted(
         (e for e in watchlist.entities if category is None or e.category == category),
@@ -139,6 +141,8 @@ def list_command(
 
 
 def _find(entity_id: str, entities: list[Entity]) -> Entity:
+    from dualscope.watchlist.resolve import NameIndex
+
     by_id = {e.id: e for e in entities}
     if entity_id in by_id:
         return by_id[entity_id]
@@ -235,6 +239,8 @@ def show_command(
 
     Example: dualscope watchlist show nudt
     """
+    from dualscope.watchlist.loader import load_with_origins
+
     loaded = load_with_origins(_settings(home))
     entity = _find(entity_id, loaded.watchlist.entities)
     if as_json:
@@ -256,6 +262,8 @@ def validate_command(
 
     Example: dualscope watchlist validate ~/.dualscope/watchlist/imported.yaml
     """
+    from dualscope.watchlist.validate import validate_path
+
     checked, problems = validate_path(path, _settings(home))
     # Plain lines (no wrapping): one problem per line, easy to grep or paste into an issue.
     if problems:
@@ -313,6 +321,8 @@ def import_aspi_command(
 
     Example: dualscope watchlist import-aspi china-defence-universities.json
     """
+    from dualscope.watchlist.importer import import_aspi
+
     summary = import_aspi(file, _settings(home), strict=strict, dry_run=dry_run)
     _render_summary(summary, as_json)
 
@@ -342,6 +352,8 @@ def import_1286_command(
         raise DualscopeError(
             f"unknown category {category!r}", hint=f"one of {', '.join(CATEGORIES)}"
         )
+    from dualscope.watchlist.importer import import_1286
+
     chosen: Category = category  # type: ignore[assignment]
     summary = import_1286(file, _settings(home), category=chosen, strict=strict, dry_run=dry_run)
     _render_summary(summary, as_json)

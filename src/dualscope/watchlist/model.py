@@ -12,8 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Category = Literal["military", "seven_sons", "defence_industry", "security", "civilian"]
-CATEGORIES: tuple[str, ...] = ("military", "seven_sons", "defence_industry", "security", "civilian")
+# Re-exported: defined apart so the command line can name them without loading pydantic.
+from dualscope.watchlist.categories import CATEGORIES as CATEGORIES
+from dualscope.watchlist.categories import Category as Category
 
 AliasKind = Literal[
     "name",  # official/current English or other-language name variant
