@@ -96,8 +96,13 @@ class ReportData:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, t: tables.Table) -> list[dict[str, Any]]:
-    header, rows = tables.fetch(con, t)
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    cur = con.cursor()
+    try:
+        cur.execute(t.sql)
+        header = [d[0] for d in cur.description or ()]
+        return [dict(zip(header, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        cur.close()
 
 
 # Focus-country authors per work, for the evidence section.

@@ -1,9 +1,11 @@
 """The self-contained HTML report: one file, CSS/JS/SVG inline, nothing loaded from the network.
 
 Rendered by Jinja2 with autoescaping on for every template; data never passes through ``|safe``.
-The only markup inserted unescaped is our own: the bundled stylesheet and script, and SVG charts
-whose labels :mod:`dualscope.report.charts` escapes. A Content-Security-Policy meta tag forbids
-every network load (``default-src 'none'``) and allows exactly our inline script by its hash.
+The only markup inserted unescaped is our own: the bundled stylesheet and script, SVG charts
+whose labels :mod:`dualscope.report.charts` escapes, and the per-work blocks and large tables
+that :mod:`dualscope.report.fragments` builds in Python (every value escaped, for speed). A
+Content-Security-Policy meta tag forbids every network load (``default-src 'none'``) and allows
+exactly our inline script by its hash.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dualscope import __version__
 from dualscope.errors import DualscopeError
 from dualscope.fsutil import atomic_file
 from dualscope.geo.countries import country_name
-from dualscope.report import charts
+from dualscope.report import charts, fragments
 from dualscope.report.data import ReportData, load_report, pick
 from dualscope.report.watchlist_facts import WatchlistFacts
 
@@ -49,6 +51,9 @@ def template_environment(*packages: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["country"] = country_label
+    env.globals["fragment_work_block"] = fragments.work_block
+    env.globals["fragment_works_blocks"] = fragments.works_blocks
+    env.globals["fragment_rows_table"] = fragments.rows_table
     return env
 
 
