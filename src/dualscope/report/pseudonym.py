@@ -126,9 +126,12 @@ def pseudonymise_record(row: dict[str, object], pseudo: Pseudonymiser) -> None:
 
 def people_in_store(con: duckdb.DuckDBPyConnection) -> list[tuple[str | None, str | None]]:
     """Every (author id, name) pair in the screening result."""
+    # Ordered: when two researchers share a name, the first registered gives the code that
+    # replaces that name in free text, so the order must not depend on DuckDB's hashing.
     sql = """
-        SELECT DISTINCT author_id, author_name FROM screen_matches
-        UNION SELECT DISTINCT author_id, author_name FROM screen_partners
+        SELECT author_id, author_name FROM screen_matches
+        UNION SELECT author_id, author_name FROM screen_partners
+        ORDER BY author_name NULLS LAST, author_id NULLS LAST
     """
     cur = con.cursor()
     try:
