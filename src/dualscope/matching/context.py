@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from dualscope.errors import DataFileError
+from dualscope.watchlist.loader import load_yaml_text
 
 CONTEXT_FILE = Path(__file__).with_name("data") / "context_words.yaml"
 _WORD = re.compile(r"^[a-z0-9]+$")
@@ -41,7 +42,7 @@ class _ContextWords(BaseModel):
 def load_context_words(path: Path = CONTEXT_FILE) -> _ContextWords:
     """Read and validate the context vocabularies; a bad file fails with the file named."""
     try:
-        return _ContextWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return _ContextWords.model_validate(load_yaml_text(path.read_text(encoding="utf-8")))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "file"

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from dualscope.errors import DataFileError, InputError
 from dualscope.fsutil import atomic_file
 from dualscope.settings import Settings
+from dualscope.watchlist.loader import load_yaml_text
 
 NEAR_MISSES_FILE = Path(__file__).with_name("data") / "near_misses.yaml"
 KNOWN_FILE_NAME = "known_institutions.csv"
@@ -65,7 +66,7 @@ class NearMiss(BaseModel):
 def load_near_misses(path: Path = NEAR_MISSES_FILE) -> list[NearMiss]:
     """The bundled near-miss list; a bad entry fails with the file and entry named."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml_text(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"{path}: cannot read near-miss list: {exc}") from exc
     entries = raw.get("near_misses") if isinstance(raw, dict) else None

@@ -65,12 +65,50 @@ class LoadedWatchlist:
 
 
 # libyaml's C loader when present: the bundled data parses about 5x faster.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class FastSafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader with short cuts for plain strings (most of a watchlist's scalars).
+
+    PyYAML matches every plain scalar against the implicit-type patterns and builds it through
+    its generic ``construct_object`` (anchor bookkeeping, constructor lookup). A scalar whose
+    first character starts no implicit type is a string, and a string's value is the node's text,
+    exactly what ``construct_yaml_str`` returns. Every other node goes the usual way.
+    """
+
+    # First characters an implicit (plain-scalar) type can start with: bools, numbers, dates,
+    # nulls, merge keys. A plain scalar starting with anything else is a string.
+    _typed_starts = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k is not None)
+    _wildcards = None in _BaseLoader.yaml_implicit_resolvers
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> Any:
+        if (
+            kind is yaml.ScalarNode
+            and implicit[0]
+            and value
+            and value[0] not in self._typed_starts
+            and not self._wildcards
+            and not self.yaml_path_resolvers
+        ):
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep)
+
+
+def load_yaml_text(text: str) -> Any:
+    """YAML text as plain data, with the safe loader (C parser when available)."""
+    return yaml.load(text, Loader=FastSafeLoader)  # noqa: S506 (a safe loader)
 
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (safe loader)
+        return load_yaml_text(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""
