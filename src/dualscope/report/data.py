@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -95,7 +96,17 @@ class ReportData:
     caveats: tuple[str, ...] = CAVEATS
 
 
-def _rows(con: duckdb.DuckDBPyConnection, t: tables.Table) -> list[dict[str, Any]]:
+# Result rows already read, by query text: `screen` writes the CSV tables first and hands
+# their rows on, so the report does not run the same queries again.
+Prefetched = Mapping[str, tuple[Sequence[str], Sequence[tuple[Any, ...]]]]
+
+
+def _rows(
+    con: duckdb.DuckDBPyConnection, t: tables.Table, prefetched: Prefetched | None = None
+) -> list[dict[str, Any]]:
+    if prefetched is not None and t.sql in prefetched:
+        header, rows = prefetched[t.sql]
+        return [dict(zip(header, row, strict=True)) for row in rows]
     cur = con.cursor()
     try:
         cur.execute(t.sql)
@@ -163,9 +174,12 @@ def _pseudonymise_rows(rows: list[dict[str, Any]], pseudo: Pseudonymiser) -> Non
 
 
 def _works(
-    con: duckdb.DuckDBPyConnection, pseudo: Pseudonymiser | None, limit: int
+    con: duckdb.DuckDBPyConnection,
+    pseudo: Pseudonymiser | None,
+    limit: int,
+    prefetched: Prefetched | None = None,
 ) -> tuple[list[WorkView], int]:
-    works = _rows(con, tables.WORKS_TABLE)
+    works = _rows(con, tables.WORKS_TABLE, prefetched)
     total = len(works)
     works = works[:limit]
     ids = {w["work_id"] for w in works}
@@ -213,17 +227,21 @@ def load_report(
     pseudonymise: bool = False,
     max_works: int = MAX_WORKS_SHOWN,
     facts: WatchlistFacts | None = None,
+    prefetched: Prefetched | None = None,
 ) -> ReportData:
-    """Read everything the report shows from the store ``con``."""
+    """Read everything the report shows from the store ``con``.
+
+    ``prefetched`` holds rows of these queries already read from ``con`` (by query text).
+    """
     pseudo = for_store(con) if pseudonymise else None
     summary = read_summary(con)
-    countries = _rows(con, tables.COUNTRIES_TABLE)
-    entities = _rows(con, tables.ENTITIES_TABLE)
-    institutions = _rows(con, tables.INSTITUTIONS_TABLE)
-    researchers = _rows(con, tables.RESEARCHERS_TABLE)
+    countries = _rows(con, tables.COUNTRIES_TABLE, prefetched)
+    entities = _rows(con, tables.ENTITIES_TABLE, prefetched)
+    institutions = _rows(con, tables.INSTITUTIONS_TABLE, prefetched)
+    researchers = _rows(con, tables.RESEARCHERS_TABLE, prefetched)
     if pseudo:
         _pseudonymise_rows(researchers, pseudo)
-    works, total = _works(con, pseudo, max_works)
+    works, total = _works(con, pseudo, max_works, prefetched)
     facts = facts if facts is not None else watchlist_facts()
     for row in entities:
         info: EntityFacts | None = facts.entities.get(row["entity_id"])
@@ -241,8 +259,8 @@ def load_report(
         summary=summary,
         headline=headline,
         countries=countries,
-        years=_rows(con, tables.YEARS_TABLE),
-        areas=_rows(con, tables.AREAS_TABLE),
+        years=_rows(con, tables.YEARS_TABLE, prefetched),
+        areas=_rows(con, tables.AREAS_TABLE, prefetched),
         entities=entities,
         institutions=institutions,
         researchers=researchers,

@@ -28,7 +28,7 @@ from dualscope.errors import DualscopeError
 from dualscope.fsutil import atomic_file
 from dualscope.geo.countries import country_name
 from dualscope.report import charts, fragments
-from dualscope.report.data import ReportData, load_report, pick
+from dualscope.report.data import Prefetched, ReportData, load_report, pick
 from dualscope.report.watchlist_facts import WatchlistFacts
 
 
@@ -186,17 +186,20 @@ def write_report(
     *,
     pseudonymise: bool = False,
     facts: WatchlistFacts | None = None,
+    prefetched: Prefetched | None = None,
 ) -> None:
     """Render the report of the screening result in ``con`` and write it to ``path`` atomically.
 
     ``pseudonymise`` replaces researcher names with stable codes everywhere in the file (it
-    needs a writable store the first time, to create the store's salt).
+    needs a writable store the first time, to create the store's salt). ``prefetched``: rows of
+    the result queries already read from ``con``, by query text (see ``load_report``).
     """
     path = Path(path)
     if path.parent.exists() and not path.parent.is_dir():
         raise DualscopeError(f"{path.parent} is a file", hint="give a folder for report.html")
     if path.is_dir():
         raise DualscopeError(f"{path} is a folder", hint="give a file name for the report")
-    html = render_report(load_report(con, pseudonymise=pseudonymise, facts=facts))
+    data = load_report(con, pseudonymise=pseudonymise, facts=facts, prefetched=prefetched)
+    html = render_report(data)
     with atomic_file(path, "w", encoding="utf-8") as handle:
         handle.write(html)

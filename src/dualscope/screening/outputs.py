@@ -115,17 +115,20 @@ def write_outputs(
     from dualscope.report.html import write_report
 
     rows: dict[str, int] = {}
+    results: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
     if Path(out).exists() and not Path(out).is_dir():
         raise DualscopeError(f"{out}: exists and is not a folder", hint="choose another --out")
     try:
         with atomic_dir(Path(out)) as tmp:
             for name, sql in TABLES:
                 header, data = query_rows(con, sql)
+                results[sql] = (header, data)
                 rows[name] = write_csv(tmp / name, header, data)
             with atomic_file(tmp / "summary.json") as handle:
                 json.dump(summary, handle, ensure_ascii=False, indent=2, sort_keys=False)
                 handle.write("\n")
-            write_report(con, tmp / "report.html", pseudonymise=pseudonymise)
+            # the report shows the same tables: it reuses the rows read for the CSV files
+            write_report(con, tmp / "report.html", pseudonymise=pseudonymise, prefetched=results)
     except OSError as exc:
         raise DualscopeError(
             f"{out}: cannot write the output folder ({exc.strerror or exc})",
