@@ -86,7 +86,8 @@ def _read_places(
 ) -> tuple[dict[str, str], dict[str, str | None], dict[str, str | None]]:
     source = resources.files("dualscope.geo") / "data" / "places.yaml"
     with source.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        # libyaml's C parser when present (the pure-Python one took most of this import)
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     places: dict[str, str] = {}
     sections = (
         ("cn_provinces", "CN"),
