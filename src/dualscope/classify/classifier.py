@@ -26,7 +26,10 @@ Phrases inside an exclusion span do not count at all ("particle swarm optimisati
 swarm). A sub-area's label also labels its parent
 EU area, with the evidence "via sub-area ...".
 
-Hot path: plain frozen dataclasses and precompiled regexes; no YAML or pydantic per call.
+Hot path: plain frozen dataclasses and precompiled regexes; no YAML or pydantic per call. Each
+field's text is scanned once for the anchors of every phrase (:class:`AnchorIndex`); an area none
+of whose phrases can match and none of whose topics is present scores 0 without being looked at,
+and each phrase list runs at most once per field of a work, however often an area is re-scored.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dualscope.classify.phrases import PhraseList
+from dualscope.classify.phrases import AnchorIndex, FieldText, PhraseList
 from dualscope.classify.taxonomy import (
     TAXONOMY_FILE,
     TOPIC_MAP_FILE,
@@ -100,20 +103,37 @@ class _Area:
     topics: dict[str, tuple[TopicRole, str]]
     setting: PhraseList
     defers_to: tuple[str, ...]
+    lists: tuple[PhraseList, ...]  # all of the above
+    list_ids: frozenset[int]
 
     @classmethod
     def compile(cls, spec: AreaSpec, topics: dict[str, tuple[TopicRole, str]]) -> _Area:
+        strong = PhraseList.of(spec.phrases)
+        context = PhraseList.of(spec.context)
+        combos = tuple((PhraseList.of(c.all[0]), PhraseList.of(c.all[1])) for c in spec.combos)
+        exclusions = PhraseList.of(spec.exclusions)
+        penalties = PhraseList.of(spec.penalties)
+        setting = PhraseList.of(spec.setting)
+        lists = [strong, context, exclusions, penalties, setting, *(s for c in combos for s in c)]
         return cls(
             id=spec.id,
             parent=spec.parent,
-            strong=PhraseList.of(spec.phrases),
-            context=PhraseList.of(spec.context),
-            combos=tuple((PhraseList.of(c.all[0]), PhraseList.of(c.all[1])) for c in spec.combos),
-            exclusions=PhraseList.of(spec.exclusions),
-            penalties=PhraseList.of(spec.penalties),
+            strong=strong,
+            context=context,
+            combos=combos,
+            exclusions=exclusions,
+            penalties=penalties,
             topics=topics,
-            setting=PhraseList.of(spec.setting),
+            setting=setting,
             defers_to=tuple(spec.defers_to),
+            lists=tuple(lists),
+            list_ids=frozenset(id(p) for p in lists),
+        )
+
+    def may_score(self, fields: Sequence[FieldText], topic_names: dict[str, str]) -> bool:
+        """False when no phrase matches and no topic is the area's: the score is then 0."""
+        return any(not self.list_ids.isdisjoint(f.matched) for f in fields) or any(
+            t in self.topics for t in topic_names
         )
 
 
@@ -135,7 +155,7 @@ class _Found:
         return name, self.fields[name][1]
 
 
-_Field = tuple[str, str, str]  # (field name, text, lower-cased text)
+_Field = FieldText
 
 
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
@@ -152,11 +172,15 @@ def _hits(phrases: PhraseList, fields: Sequence[_Field], blocked: _Spans) -> dic
     list cannot count the same words again (each piece of text is evidence once).
     """
     found: dict[int, _Found] = {}
-    for name, text, lowered in fields:
+    for field_ in fields:
+        name, text = field_.name, field_.text
         spans = blocked.setdefault(name, [])
         taken: list[tuple[int, int]] = []
         # Longest match first: "GPS" inside "GPS-denied" is one finding, not two.
-        for index, start, end in sorted(phrases.find(text, lowered), key=lambda m: m[1] - m[2]):
+        matches = field_.found(phrases)
+        if not matches:
+            continue
+        for index, start, end in sorted(matches, key=lambda m: m[1] - m[2]):
             if _overlaps(start, end, spans) or _overlaps(start, end, taken):
                 continue
             taken.append((start, end))
@@ -214,6 +238,7 @@ class Classifier:
     ):
         self._specs = tuple(specs)
         self._areas = tuple(_Area.compile(s, roles.get(s.id, {})) for s in specs)
+        self._index = AnchorIndex(phrases for area in self._areas for phrases in area.lists)
         self._top = frozenset(s.id for s in specs if s.parent is None)
         self._children: dict[str, list[str]] = {}
         for spec in specs:
@@ -270,7 +295,7 @@ class Classifier:
         """
         keyword_text = "; ".join(k.strip() for k in keywords if isinstance(k, str) and k.strip())
         fields: list[_Field] = [
-            (name, text, text.lower())
+            FieldText(name, text, self._index)
             for name, text in (
                 ("title", title or ""),
                 ("keywords", keyword_text),
@@ -283,7 +308,12 @@ class Classifier:
             topic_id = normalise_topic_id(raw_id)
             if topic_id:
                 topic_names[topic_id] = name or ""
-        own = {area.id: self._score(area, fields, topic_names) for area in self._areas}
+        own = {
+            area.id: self._score(area, fields, topic_names)
+            if area.may_score(fields, topic_names)
+            else (0.0, [])
+            for area in self._areas
+        }
         subs = [area for area in self._areas if area.parent is not None]
         if not any(_prominent(own[area.id][1]) for area in subs):
             # A general title ("Learning discriminative features with an angular margin"): the
@@ -337,13 +367,10 @@ class Classifier:
     ) -> tuple[float, list[str]]:
         # Exclusion spans first; then strong, combo and context matches claim their words in
         # that order, so the same words never count twice.
-        blocked: _Spans = {
-            name: [(s, e) for _, s, e in area.exclusions.find(text, lowered)]
-            for name, text, lowered in fields
-        }
+        blocked: _Spans = {f.name: [(s, e) for _, s, e in f.found(area.exclusions)] for f in fields}
         if drop_setting:
-            for name, text, lowered in fields:
-                blocked[name].extend((s, e) for _, s, e in area.setting.find(text, lowered))
+            for f in fields:
+                blocked[f.name].extend((s, e) for _, s, e in f.found(area.setting))
         strong = _hits(area.strong, fields, blocked)
         evidence: list[str] = []
         weights: list[float] = []
@@ -381,7 +408,9 @@ class Classifier:
     ) -> tuple[float, str] | None:
         """A phrase of each side in the same field (title, keywords or abstract)."""
         for field_ in fields:  # title, keywords, abstract: the most prominent field wins
-            name = field_[0]
+            name = field_.name
+            if not field_.found(left) or not field_.found(right):
+                continue  # one side has no match in this field
             # Each side is searched on its own, so the sides may share words: "ship" and
             # "ship recognition", "ethnicity" and "infer ethnicity" satisfy a combo together.
             trial_left = {name: list(blocked.get(name, []))}
