@@ -19,6 +19,7 @@ from dualscope.classify.phrases import (
     AnchorIndex,
     FieldText,
     Phrase,
+    PhraseError,
     PhraseList,
     compile_phrase,
     folds_to_ascii,
@@ -68,7 +69,7 @@ def test_present_finds_overlapping_and_prefix_anchors() -> None:
 
 
 def test_present_tests_keys_with_whitespace_directly() -> None:
-    spaced = Phrase(text="x", pattern=re.compile("a b"), anchor="a b")
+    spaced = Phrase(text="x", source="a b", flags=0, anchor="a b")
     index = AnchorIndex([PhraseList((spaced,))])
     assert index.present("xa by") == {"a b"}
     assert index.present("a\tb") == set()
@@ -217,3 +218,41 @@ def test_found_is_computed_once(clf: Classifier, lists: list[PhraseList]) -> Non
     assert any(first)
     assert all(field.found(p) is f for p, f in zip(lists, first, strict=True) if f)
     assert compile_phrase("radar") is compile_phrase(" radar ".strip())
+
+
+# --- loading: lazy regexes, libyaml ---------------------------------------------------------
+
+
+def test_every_taxonomy_phrase_compiles(lists: list[PhraseList]) -> None:
+    """Ordinary phrases compile on first use: check now that all of them do."""
+    for phrases in lists:
+        for phrase in phrases.phrases:
+            assert phrase.pattern.pattern == phrase.source
+            assert phrase.pattern is phrase.pattern  # compiled once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
+def test_any_phrase_text_compiles(text: str) -> None:
+    try:
+        phrase = compile_phrase(text)
+    except PhraseError:
+        return
+    assert isinstance(phrase.pattern, re.Pattern)
+
+
+def test_lazy_and_eager_phrases_are_equal() -> None:
+    phrase = compile_phrase("synthetic aperture radar")
+    twin = Phrase(phrase.text, phrase.source, phrase.flags, phrase.anchor, phrase.literals)
+    assert phrase.pattern.search("SAR: Synthetic-Aperture Radars")
+    assert twin == phrase and twin.compiled is None
+
+
+def test_libyaml_reads_the_bundled_files_like_pure_python() -> None:
+    import yaml
+
+    from dualscope.classify import taxonomy
+
+    for path in (taxonomy.TAXONOMY_FILE, taxonomy.TOPIC_MAP_FILE):
+        text = path.read_text(encoding="utf-8")
+        assert taxonomy._read_yaml(path) == yaml.load(text, Loader=yaml.SafeLoader)

@@ -29,7 +29,7 @@ import functools
 import importlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 try:  # the parser behind re.compile: used only to read the literals a regex requires
@@ -51,15 +51,31 @@ class PhraseError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """One compiled phrase: the text as written, its pattern and a literal anchor."""
+    """One compiled phrase: the text as written, its regex and a literal anchor.
+
+    The regex is compiled on first use (:attr:`pattern`): a taxonomy has thousands of phrases
+    and most works need a handful, so loading the classifier does not pay for all of them.
+    A raw regex (``re:``) is compiled at once, to report a bad one when the file is loaded.
+    """
 
     text: str
-    pattern: re.Pattern[str]
+    source: str  # the regular expression
+    flags: int
     anchor: str  # lower-case literal every match contains ("" = always try the pattern)
     # What every match contains, lower-cased, on a text that does not fold to ASCII
     # (:func:`folds_to_ascii`): for each tuple, one of its literals (runs of ASCII letters and
     # digits), from the words (:func:`word_literals`) or the regex (:func:`regex_literals`).
     literals: tuple[tuple[str, ...], ...] = ()
+    compiled: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled regex (compiled once, on first use)."""
+        compiled = self.compiled
+        if compiled is None:
+            compiled = re.compile(self.source, self.flags)
+            object.__setattr__(self, "compiled", compiled)
+        return compiled
 
     def spans(self, text: str, lowered: str) -> list[tuple[int, int]]:
         """Start/end offsets of every match in ``text`` (``lowered`` = ``text.lower()``)."""
@@ -237,8 +253,15 @@ def compile_phrase(phrase: str) -> Phrase:
             raise PhraseError(f"bad regular expression {text!r}: {exc}") from exc
         if pattern.groups:
             raise PhraseError(f"use non-capturing groups (?:...) in {text!r}")
-        needs = regex_literals(text[len(_RAW_PREFIX) :], re.IGNORECASE)
-        return Phrase(text=text, pattern=pattern, anchor="", literals=needs)
+        needs = regex_literals(pattern.pattern, re.IGNORECASE)
+        return Phrase(
+            text=text,
+            source=pattern.pattern,
+            flags=re.IGNORECASE,
+            anchor="",
+            literals=needs,
+            compiled=pattern,
+        )
     prefix = text.endswith("*")
     core = text.rstrip("*").strip()
     parts = [p for p in re.split(r"(\s+|-)", core) if p]
@@ -265,7 +288,8 @@ def compile_phrase(phrase: str) -> Phrase:
     regex = _BEFORE + body + (r"[A-Za-z]*" if prefix else _AFTER)  # a prefix shows its word
     return Phrase(
         text=text,
-        pattern=re.compile(regex, flags),
+        source=regex,
+        flags=flags,
         anchor=_anchor(words),
         literals=_useful((lit,) for lit in literals),
     )

@@ -164,9 +164,13 @@ class TopicMapFile(BaseModel):
     topics: list[TopicMapping]
 
 
+# libyaml's parser when PyYAML was built with it (the same safe constructor, ~10x faster).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506
     except FileNotFoundError as exc:
         raise DataFileError(f"{path}: file not found") from exc
     except yaml.YAMLError as exc:
