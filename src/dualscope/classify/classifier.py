@@ -130,12 +130,6 @@ class _Area:
             list_ids=frozenset(id(p) for p in lists),
         )
 
-    def may_score(self, fields: Sequence[FieldText], topic_names: dict[str, str]) -> bool:
-        """False when no phrase matches and no topic is the area's: the score is then 0."""
-        return any(not self.list_ids.isdisjoint(f.matched) for f in fields) or any(
-            t in self.topics for t in topic_names
-        )
-
 
 @dataclass(slots=True)
 class _Found:
@@ -175,11 +169,11 @@ def _hits(phrases: PhraseList, fields: Sequence[_Field], blocked: _Spans) -> dic
     for field_ in fields:
         name, text = field_.name, field_.text
         spans = blocked.setdefault(name, [])
+        if id(phrases) not in field_.matched:
+            continue  # no phrase of the list matches in this field
         taken: list[tuple[int, int]] = []
         # Longest match first: "GPS" inside "GPS-denied" is one finding, not two.
         matches = field_.found(phrases)
-        if not matches:
-            continue
         for index, start, end in sorted(matches, key=lambda m: m[1] - m[2]):
             if _overlaps(start, end, spans) or _overlaps(start, end, taken):
                 continue
@@ -239,6 +233,14 @@ class Classifier:
         self._specs = tuple(specs)
         self._areas = tuple(_Area.compile(s, roles.get(s.id, {})) for s in specs)
         self._index = AnchorIndex(phrases for area in self._areas for phrases in area.lists)
+        # which areas a phrase list or a topic can give a score to
+        self._areas_of_list: dict[int, set[str]] = {}
+        self._areas_of_topic: dict[str, set[str]] = {}
+        for area in self._areas:
+            for list_id in area.list_ids:
+                self._areas_of_list.setdefault(list_id, set()).add(area.id)
+            for topic_id in area.topics:
+                self._areas_of_topic.setdefault(topic_id, set()).add(area.id)
         self._top = frozenset(s.id for s in specs if s.parent is None)
         self._children: dict[str, list[str]] = {}
         for spec in specs:
@@ -308,10 +310,16 @@ class Classifier:
             topic_id = normalise_topic_id(raw_id)
             if topic_id:
                 topic_names[topic_id] = name or ""
+        # An area none of whose phrases matches and none of whose topics is present scores
+        # exactly (0.0, []): only the others are scored.
+        scored: set[str] = set()
+        for field_ in fields:
+            for list_id in field_.matched:
+                scored |= self._areas_of_list[list_id]
+        for topic_id in topic_names:
+            scored |= self._areas_of_topic.get(topic_id, set())
         own = {
-            area.id: self._score(area, fields, topic_names)
-            if area.may_score(fields, topic_names)
-            else (0.0, [])
+            area.id: self._score(area, fields, topic_names) if area.id in scored else (0.0, [])
             for area in self._areas
         }
         subs = [area for area in self._areas if area.parent is not None]
@@ -409,7 +417,7 @@ class Classifier:
         """A phrase of each side in the same field (title, keywords or abstract)."""
         for field_ in fields:  # title, keywords, abstract: the most prominent field wins
             name = field_.name
-            if not field_.found(left) or not field_.found(right):
+            if id(left) not in field_.matched or id(right) not in field_.matched:
                 continue  # one side has no match in this field
             # Each side is searched on its own, so the sides may share words: "ship" and
             # "ship recognition", "ethnicity" and "infer ethnicity" satisfy a combo together.

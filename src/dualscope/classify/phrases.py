@@ -333,6 +333,11 @@ class AnchorIndex:
         by_anchor: dict[str, dict[int, Phrase]] = {}  # for texts that fold: anchor → phrases
         unkeyed: dict[int, Phrase] = {}  # raw regexes without literals: always tried
         raw: dict[int, Phrase] = {}  # raw regexes with literals: always tried if the text folds
+        # how many phrases need each literal: a rare one finds a phrase with fewer false leads
+        uses: dict[str, int] = {}
+        for phrase in {id(p): p for p in self._phrases()}.values():
+            for key in {lit for alts in phrase.literals for lit in alts} | {phrase.anchor}:
+                uses[key] = uses.get(key, 0) + 1
         for phrases in self._lists:
             for index, phrase in enumerate(phrases.phrases):
                 self._occurs.setdefault(id(phrase), []).append((id(phrases), index))
@@ -343,7 +348,7 @@ class AnchorIndex:
                 else:
                     unkeyed[id(phrase)] = phrase
                     continue
-                for key in self._primary(phrase):
+                for key in self._primary(phrase, uses):
                     by_key.setdefault(key, {})[id(phrase)] = phrase
         self._by_key = {k: tuple(v.values()) for k, v in by_key.items()}
         self._by_anchor = {k: tuple(v.values()) for k, v in by_anchor.items()}
@@ -368,13 +373,17 @@ class AnchorIndex:
         return (phrase for phrases in self._lists for phrase in phrases.phrases)
 
     @staticmethod
-    def _primary(phrase: Phrase) -> tuple[str, ...]:
-        """The literals to find ``phrase`` by: its most selective requirement (or its anchor)."""
-        best: tuple[str, ...] = (phrase.anchor,) if phrase.anchor else ()
-        for alts in phrase.literals:
-            if not best or min(map(len, alts)) > min(map(len, best)):
-                best = alts
-        return best
+    def _primary(phrase: Phrase, uses: dict[str, int]) -> tuple[str, ...]:
+        """The literals to find ``phrase`` by: its requirement (or anchor) that fewest phrases
+        share, the longer at equal counts. Any choice is correct; this one is fast."""
+        options = list(phrase.literals)
+        if phrase.anchor:
+            options.append((phrase.anchor,))
+        return min(
+            options,
+            key=lambda alts: (sum(uses[lit] for lit in alts), -min(map(len, alts))),
+            default=(),
+        )
 
     @property
     def keys(self) -> frozenset[str]:
@@ -495,7 +504,7 @@ class FieldText:
             return got
         indices = self.matched.get(id(phrases))
         if indices is None:
-            if not self._index.knows(phrases):
+            if id(phrases) not in self._index._list_ids:
                 raise ValueError("this phrase list is not in the field's AnchorIndex")
             return ()
         spans = self._spans
