@@ -12,15 +12,20 @@ turns it into a pattern that also matches the usual variants of scientific Engli
   word case-insensitively (``multi-UAV`` matches ``Multi-UAV`` but not ``multi-uav``);
 - ``word*`` is a prefix match; ``re:<regex>`` is a raw, case-insensitive regular expression.
 
-Each compiled :class:`Phrase` keeps a lower-case *anchor* (a literal its matches must contain),
-so the classifier can skip phrases whose anchor is absent with a fast substring test: that is what
-makes running every phrase of every area on thousands of works cheap. A raw regex has no anchor;
-it keeps instead the literals one of which every match must contain (:func:`required_literals`).
+Each compiled :class:`Phrase` keeps a lower-case *anchor* (a literal its matches must contain):
+:meth:`PhraseList.find` skips a phrase whose anchor is not in the lower-cased text. That rule
+defines which phrases are tried; the classifier applies it faster, with the same results:
 
-The classifier does not test anchors one by one: an :class:`AnchorIndex` finds, once per text,
-which of all the taxonomy's anchors occur in it (token by token, with a cache), and
-:meth:`PhraseList.find_in` then tries only the phrases whose anchor is there, remembering its
-result for the text (:class:`FieldText`), so re-scoring the same work costs no regex run.
+- an :class:`AnchorIndex` finds, once per text, which anchors of the whole taxonomy occur in it
+  (token by token, with a cache), instead of one substring search per phrase and area;
+- each phrase also keeps the other *literals* every match must contain (:func:`word_literals`,
+  :func:`regex_literals`; raw regexes have no anchor but usually have literals): a phrase one of
+  whose literals is missing cannot match and is not run. Case-insensitive matching and
+  ``str.lower()`` disagree on four characters (:func:`folds_to_ascii`); on a text with one of
+  them only the anchor rule is applied;
+- a :class:`FieldText` runs every remaining phrase once and keeps the matches, so scoring 22
+  areas, their combos and the re-scoring passes costs no further regex run;
+- ordinary phrases are compiled on first use (:attr:`Phrase.pattern`).
 """
 
 from __future__ import annotations
@@ -463,8 +468,8 @@ class FieldText:
     """One field of one work: its text, the anchors present and every phrase match in it.
 
     Built once per field and work: every phrase of the index that can match is run here, once,
-    so :meth:`PhraseList.find_in` is a look-up, and :attr:`matched` says at once which lists
-    match anything at all.
+    so :meth:`found` is a look-up, and :attr:`matched` says at once which lists match anything
+    at all.
     """
 
     __slots__ = (
@@ -491,11 +496,16 @@ class FieldText:
         self._found: dict[int, tuple[_Match, ...]] = {}
         # id(list) → indices of its phrases with at least one match here
         self.matched: dict[int, list[int]] = {}
+        matched = self.matched
+        occurs = index._occurs
         for phrase in index.candidates(self.anchors, self.folds):
             spans = self._spans[id(phrase)] = [m.span() for m in phrase.pattern.finditer(text)]
             if spans:
-                for list_id, position in index.occurrences(phrase):
-                    self.matched.setdefault(list_id, []).append(position)
+                for list_id, position in occurs[id(phrase)]:
+                    if list_id in matched:
+                        matched[list_id].append(position)
+                    else:
+                        matched[list_id] = [position]
 
     def found(self, phrases: PhraseList) -> tuple[_Match, ...]:
         """:meth:`PhraseList.find` on this field, for a list of the index."""
