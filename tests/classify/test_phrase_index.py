@@ -256,3 +256,15 @@ def test_libyaml_reads_the_bundled_files_like_pure_python() -> None:
     for path in (taxonomy.TAXONOMY_FILE, taxonomy.TOPIC_MAP_FILE):
         text = path.read_text(encoding="utf-8")
         assert taxonomy._read_yaml(path) == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def test_present_stays_exact_when_the_token_cache_restarts(
+    monkeypatch: pytest.MonkeyPatch, texts: list[str]
+) -> None:
+    from dualscope.classify import phrases as module
+
+    monkeypatch.setattr(module, "_TOKEN_CACHE_MAX", 5)
+    index = AnchorIndex([PhraseList.of(["radar", "face recognition", "UAV*", "re-identification"])])
+    for text in texts[:200]:
+        assert index.present(text.lower()) == _brute(index, text.lower())
+    assert len(index._cache) <= 5

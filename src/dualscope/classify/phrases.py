@@ -301,7 +301,8 @@ def compile_phrase(phrase: str) -> Phrase:
 
 
 _Match = tuple[int, int, int]  # (phrase index, start, end)
-_TOKEN_CACHE_MAX = 200_000
+_TOKEN_CACHE_MAX = 100_000  # distinct tokens remembered (a few MB); then the cache restarts
+_NO_KEYS: frozenset[str] = frozenset()  # shared by the many tokens without any key
 
 
 class AnchorIndex:
@@ -413,7 +414,7 @@ class AnchorIndex:
                 end = node.get("")
                 if end is not None:
                     found.add(end)
-        return frozenset(found)
+        return frozenset(found) if found else _NO_KEYS
 
     def present(self, lowered: str) -> set[str]:
         """Every key (anchor or literal) that is a substring of ``lowered``."""
