@@ -268,3 +268,17 @@ def test_present_stays_exact_when_the_token_cache_restarts(
     for text in texts[:200]:
         assert index.present(text.lower()) == _brute(index, text.lower())
     assert len(index._cache) <= 5
+
+
+def test_a_copied_classifier_classifies_alike(clf: Classifier, texts: list[str]) -> None:
+    """The index is keyed by object ids: pickle and deepcopy must rebuild it, not copy it."""
+    import copy
+    import pickle
+
+    for twin in (pickle.loads(pickle.dumps(clf)), copy.deepcopy(clf)):
+        for text in texts[:60]:
+            assert twin.classify(text, text) == clf.classify(text, text)
+    index = pickle.loads(pickle.dumps(clf._index))
+    assert index.present("synthetic aperture radar") == clf._index.present(
+        "synthetic aperture radar"
+    )

@@ -38,6 +38,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from dualscope.classify.phrases import AnchorIndex, FieldText, PhraseList
 from dualscope.classify.taxonomy import (
@@ -231,6 +232,7 @@ class Classifier:
         self, specs: Sequence[AreaSpec], roles: dict[str, dict[str, tuple[TopicRole, str]]]
     ):
         self._specs = tuple(specs)
+        self._roles = roles
         self._areas = tuple(_Area.compile(s, roles.get(s.id, {})) for s in specs)
         self._index = AnchorIndex(phrases for area in self._areas for phrases in area.lists)
         # which areas a phrase list or a topic can give a score to
@@ -246,6 +248,10 @@ class Classifier:
         for spec in specs:
             if spec.parent:
                 self._children.setdefault(spec.parent, []).append(spec.id)
+
+    def __reduce__(self) -> tuple[type[Classifier], tuple[Any, ...]]:
+        # The index is keyed by object ids: a copy (pickle, deepcopy) is rebuilt from the specs.
+        return (type(self), (self._specs, self._roles))
 
     @classmethod
     def default(cls) -> Classifier:

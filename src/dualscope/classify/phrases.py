@@ -391,6 +391,10 @@ class AnchorIndex:
             default=(),
         )
 
+    def __reduce__(self) -> tuple[type[AnchorIndex], tuple[Any, ...]]:
+        # keyed by object ids: a copy (pickle, deepcopy) is rebuilt from its lists
+        return (type(self), (self._lists,))
+
     @property
     def keys(self) -> frozenset[str]:
         """Every anchor and literal that :meth:`present` looks for."""
