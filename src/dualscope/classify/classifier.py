@@ -234,6 +234,7 @@ class Classifier:
         self._specs = tuple(specs)
         self._roles = roles
         self._areas = tuple(_Area.compile(s, roles.get(s.id, {})) for s in specs)
+        self._subs = tuple(area for area in self._areas if area.parent is not None)
         self._index = AnchorIndex(phrases for area in self._areas for phrases in area.lists)
         # which areas a phrase list or a topic can give a score to
         self._areas_of_list: dict[int, set[str]] = {}
@@ -328,7 +329,8 @@ class Classifier:
             area.id: self._score(area, fields, topic_names) if area.id in scored else (0.0, [])
             for area in self._areas
         }
-        subs = [area for area in self._areas if area.parent is not None]
+        # the passes below leave an area scoring (0.0, []) as it is: only scored ones matter
+        subs = [area for area in self._subs if area.id in scored]
         if not any(_prominent(own[area.id][1]) for area in subs):
             # A general title ("Learning discriminative features with an angular margin"): the
             # abstract alone says what the paper is about, so its single strong mention counts

@@ -301,6 +301,7 @@ def compile_phrase(phrase: str) -> Phrase:
 
 
 _Match = tuple[int, int, int]  # (phrase index, start, end)
+_Requirements = tuple[tuple[str, ...], ...]  # for each tuple: one of its literals
 _TOKEN_CACHE_MAX = 100_000  # distinct tokens remembered (a few MB); then the cache restarts
 _NO_KEYS: frozenset[str] = frozenset()  # shared by the many tokens without any key
 
@@ -335,7 +336,8 @@ class AnchorIndex:
         self._lists = tuple(lists)  # kept alive: their ids are keys below
         self._list_ids = frozenset(id(phrases) for phrases in self._lists)
         self._occurs: dict[int, list[tuple[int, int]]] = {}  # id(phrase) → (id(list), index)
-        by_key: dict[str, dict[int, Phrase]] = {}  # most selective literal → phrases
+        # most selective literal → phrases, each with its other requirements (anchor included)
+        by_key: dict[str, dict[int, tuple[Phrase, _Requirements]]] = {}
         by_anchor: dict[str, dict[int, Phrase]] = {}  # for texts that fold: anchor → phrases
         unkeyed: dict[int, Phrase] = {}  # raw regexes without literals: always tried
         raw: dict[int, Phrase] = {}  # raw regexes with literals: always tried if the text folds
@@ -354,8 +356,12 @@ class AnchorIndex:
                 else:
                     unkeyed[id(phrase)] = phrase
                     continue
-                for key in self._primary(phrase, uses):
-                    by_key.setdefault(key, {})[id(phrase)] = phrase
+                primary = self._primary(phrase, uses)
+                anchor = ((phrase.anchor,),) if phrase.anchor else ()
+                required = dict.fromkeys(phrase.literals + anchor)
+                rest = tuple(alts for alts in required if alts != primary)
+                for key in primary:
+                    by_key.setdefault(key, {})[id(phrase)] = (phrase, rest)
         self._by_key = {k: tuple(v.values()) for k, v in by_key.items()}
         self._by_anchor = {k: tuple(v.values()) for k, v in by_anchor.items()}
         self._unkeyed = tuple(unkeyed.values())
@@ -449,12 +455,13 @@ class AnchorIndex:
             return list(found.values())
         by_key = self._by_key
         for key in present:
-            for phrase in by_key.get(key, ()):
+            entries = by_key.get(key)
+            if entries is None:
+                continue
+            for phrase, rest in entries:
                 if id(phrase) in found:
                     continue
-                if phrase.anchor and phrase.anchor not in present:
-                    continue
-                for alts in phrase.literals:
+                for alts in rest:  # the anchor and the other literals; ``key`` is in ``present``
                     for lit in alts:
                         if lit in present:
                             break
