@@ -26,10 +26,11 @@ Phrases inside an exclusion span do not count at all ("particle swarm optimisati
 swarm). A sub-area's label also labels its parent
 EU area, with the evidence "via sub-area ...".
 
-Hot path: plain frozen dataclasses and precompiled regexes; no YAML or pydantic per call. Each
-field's text is scanned once for the anchors of every phrase (:class:`AnchorIndex`); an area none
-of whose phrases can match and none of whose topics is present scores 0 without being looked at,
-and each phrase list runs at most once per field of a work, however often an area is re-scored.
+Hot path: plain frozen dataclasses and regexes compiled once (on first use); no YAML or pydantic
+per call. Each field's text is scanned once for the anchors and literals of every phrase
+(:class:`AnchorIndex`), each phrase that can match runs once per field (:class:`FieldText`),
+however often an area is re-scored, and an area none of whose phrases matches and none of whose
+topics is present scores (0.0, []) without being looked at.
 """
 
 from __future__ import annotations

@@ -408,10 +408,6 @@ class AnchorIndex:
             lit for p in self._phrases() for alts in p.literals for lit in alts
         }
 
-    def knows(self, phrases: PhraseList) -> bool:
-        """Whether ``phrases`` (this very object) is one of the indexed lists."""
-        return id(phrases) in self._list_ids
-
     def _scan(self, token: str) -> frozenset[str]:
         found = set()
         for start in range(len(token)):
@@ -470,10 +466,6 @@ class AnchorIndex:
                 else:
                     found[id(phrase)] = phrase
         return list(found.values())
-
-    def occurrences(self, phrase: Phrase) -> list[tuple[int, int]]:
-        """(id of the list, index in it) of every place ``phrase`` is indexed."""
-        return self._occurs.get(id(phrase), [])
 
 
 class FieldText:
