@@ -17,6 +17,7 @@ from dualscope.screening.pipeline import (
     store_result,
 )
 from dualscope.screening.resolve import MatcherLike
+from dualscope.screening.screenable import ScreenableFilter
 from dualscope.screening.summary import build_summary
 from dualscope.settings import Settings
 from dualscope.store.db import open_store
@@ -56,20 +57,32 @@ def screen(
     components: tuple[MatcherLike, ClassifierLike, str | None] | None = None,
     pseudonymise: bool = False,
     fmt: str | None = None,
+    keep_all: bool = False,
 ) -> ScreenRun:
     """Ingest ``files`` (if any), screen the store at ``db`` and write the folder ``out``.
 
     ``fmt`` overrides the input format detection of ``files`` (see ``store.ingest.input_format``).
+    ``keep_all`` stores every ingested work in full, not only those the watchlist could flag
+    (:mod:`dualscope.screening.screenable`).
     """
     from dualscope.geo.countries import country_from_text
 
     fmt = input_format(fmt)  # a bad value fails before the store is opened
 
     matcher, classifier, version = components or default_components(settings)
+    keep = ScreenableFilter.for_matcher(matcher, options.categories)
     con = open_store(db)
     try:
         report = (
-            ingest_paths(con, files, strict=strict, warn=warn, progress=progress, fmt=fmt)
+            ingest_paths(
+                con,
+                files,
+                strict=strict,
+                warn=warn,
+                progress=progress,
+                fmt=fmt,
+                keep=None if keep_all else keep,
+            )
             if files
             else None
         )
@@ -79,7 +92,20 @@ def screen(
                 hint="give input files: `dualscope screen works.jsonl.gz --out DIR`",
             )
         result = run_screening(con, options, matcher, classifier, country_from_text)
-        summary = build_summary(con, result, watchlist_version=version, ingest=report)
+        summary = build_summary(
+            con,
+            result,
+            watchlist_version=version,
+            ingest=report,
+            keep=keep,
+        )
+        if warn is not None:
+            for path in summary["data_sources"]["filtered_with_another_watchlist"]:
+                warn(
+                    f"{path}: ingested with another watchlist; works only the current one "
+                    "could flag were stored without affiliations (ingest the file again to "
+                    "read it with this watchlist)"
+                )
         store_result(con, result, summary)
         outputs = write_outputs(con, out, summary, pseudonymise=pseudonymise)
     finally:

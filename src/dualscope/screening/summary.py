@@ -11,7 +11,7 @@ import duckdb
 
 from dualscope import __version__
 from dualscope.screening.pipeline import ScreenResult
-from dualscope.store.ingest import IngestReport
+from dualscope.store.ingest import IngestReport, KeepFilter
 
 STORE_FILES = """
 SELECT path, kind, sha256, records_read, records_loaded, records_skipped,
@@ -29,6 +29,8 @@ FROM fetch_state ORDER BY query
 FIRST_SKIPPED = 20
 
 SOURCE_COUNTS = "SELECT coalesce(source, '?'), count(*) FROM works GROUP BY ALL ORDER BY 1"
+SLIM_WORKS = "SELECT count(*) FROM works WHERE screenable = false"
+FILE_FILTERS = "SELECT path, kept FROM ingested_files ORDER BY path"
 
 
 def build_summary(
@@ -37,8 +39,14 @@ def build_summary(
     *,
     watchlist_version: str | None,
     ingest: IngestReport | None = None,
+    keep: KeepFilter | None = None,
 ) -> dict[str, Any]:
-    """The summary.json object of one screening run."""
+    """The summary.json object of one screening run.
+
+    ``keep``: the screenable filter of this run's watchlist and categories; files ingested
+    with a filter that does not cover it are listed under
+    ``data_sources.filtered_with_another_watchlist``.
+    """
     files = con.execute(STORE_FILES).fetchall()
     skipped: Counter[str] = Counter()
     first_skipped: list[dict[str, Any]] = []
@@ -64,6 +72,8 @@ def build_summary(
         "watchlist_version": watchlist_version,
         "options": result.options.as_dict(),
         "works_read": result.works_read,
+        # works no watchlist name or id could match: stored without affiliations, not screened
+        "works_without_watchlist_signal": _count(con, SLIM_WORKS),
         "duplicates": {
             "total": replaced + stale + in_file + result.merged_by_doi,
             "replaced_by_newer_updated_date": replaced + in_file,
@@ -100,6 +110,11 @@ def build_summary(
                 }
                 for row in files
             ],
+            "filtered_with_another_watchlist": [
+                path
+                for path, kept in con.execute(FILE_FILTERS).fetchall()
+                if keep is not None and not keep.covers(kept)
+            ],
             "api_queries": [
                 {
                     "query": row[0],
@@ -116,3 +131,8 @@ def build_summary(
     if ingest is not None:
         summary["this_run_ingest"] = ingest.as_dict()
     return summary
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0

@@ -64,4 +64,6 @@ _ADDED_COLUMNS = (
     ("ingested_files", "kind", "VARCHAR"),
     ("screen_partners", "orcid", "VARCHAR"),
     ("ingested_files", "skipped_first", "JSON"),
+    ("works", "screenable", "BOOLEAN"),
+    ("ingested_files", "kept", "VARCHAR"),
 )

@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -103,7 +103,9 @@ SELECT
 FROM _ingest_stage
 """  # noqa: S608 (only module constants are interpolated)
 
-# Staged rows in the `works` shape.
+# Staged rows in the `works` shape. {keep} is a boolean SQL expression over the stage: TRUE
+# stores every work in full; with a screenable filter, the others are stored slim (no
+# abstract, keywords, topics or authorships; see dualscope.screening.screenable).
 STAGED_SELECT = """
 SELECT
     regexp_replace(trim(id), '^https?://openalex\\.org/', '') AS work_id,
@@ -112,11 +114,11 @@ SELECT
     coalesce(title, display_name) AS title,
     CAST(publication_year AS INTEGER) AS publication_year,
     updated_date,
-    abstract_inverted_index,
-    list_filter(list_transform(keywords, lambda k: k.display_name), lambda k: k IS NOT NULL)
-        AS keywords,
-    topics,
-    list_transform(authorships, lambda a: struct_pack(
+    CASE WHEN _keep THEN abstract_inverted_index END AS abstract_inverted_index,
+    CASE WHEN _keep THEN list_filter(list_transform(keywords, lambda k: k.display_name),
+                                     lambda k: k IS NOT NULL) END AS keywords,
+    CASE WHEN _keep THEN topics END AS topics,
+    CASE WHEN _keep THEN list_transform(authorships, lambda a: struct_pack(
         author_position := a.author_position,
         author := a.author,
         institutions := a.institutions,
@@ -126,17 +128,24 @@ SELECT
             WHEN a.raw_affiliation_string IS NOT NULL AND trim(a.raw_affiliation_string) <> ''
                 THEN [a.raw_affiliation_string]
             ELSE [] END
-    )) AS authorships,
+    )) END AS authorships,
     $source AS source,
-    $source_file AS source_file
-FROM _ingest_stage
+    $source_file AS source_file,
+    _keep AS screenable
+FROM (SELECT *, rowid AS _row, {keep} AS _keep FROM _ingest_stage)
 """
+WORKS_COLUMNS = (
+    "work_id, doi, title, publication_year, updated_date, abstract_inverted_index, keywords, "
+    "topics, authorships, source, source_file, screenable"
+)
+KEEP_ALL = "true"
+KEEP_MARKED = "id IN (SELECT id FROM _ingest_keep)"
 # When the file repeats an id: one row per id, the newest updated_date; on a tie the later line
 # of the file, as in the OpenAlex snapshot.
 DEDUPLICATE = """
 QUALIFY row_number() OVER (
     PARTITION BY regexp_replace(trim(id), '^https?://openalex\\.org/', '')
-    ORDER BY updated_date DESC NULLS LAST, rowid DESC
+    ORDER BY updated_date DESC NULLS LAST, _row DESC
 ) = 1
 """
 
@@ -164,24 +173,30 @@ ON CONFLICT (work_id) DO UPDATE SET
     updated_date = excluded.updated_date,
     abstract_inverted_index = excluded.abstract_inverted_index, keywords = excluded.keywords,
     topics = excluded.topics, authorships = excluded.authorships, source = excluded.source,
-    source_file = excluded.source_file
-WHERE coalesce(excluded.updated_date, '') >= coalesce(works.updated_date, '')
+    source_file = excluded.source_file, screenable = excluded.screenable
+WHERE coalesce(excluded.updated_date, '') > coalesce(works.updated_date, '')
+   OR (coalesce(excluded.updated_date, '') = coalesce(works.updated_date, '')
+       -- the same version again: never lose details a wider filter kept
+       AND (excluded.screenable IS NOT FALSE OR works.screenable = false))
 """
 
 
-def merge_sql(*, deduplicate: bool, upsert: bool) -> str:
-    """INSERT of the staged rows; the window and the conflict clause only when needed (speed)."""
-    select = STAGED_SELECT + (DEDUPLICATE if deduplicate else "")
-    insert = f"INSERT INTO works SELECT * FROM ({select})"  # noqa: S608 (module constants)
+def merge_sql(*, deduplicate: bool, upsert: bool, keep: str = KEEP_ALL) -> str:
+    """INSERT of the staged rows; the window and the conflict clause only when needed (speed).
+
+    ``keep``: :data:`KEEP_ALL`, or :data:`KEEP_MARKED` (the rows of ``_ingest_keep`` in full).
+    """
+    select = STAGED_SELECT.format(keep=keep) + (DEDUPLICATE if deduplicate else "")
+    insert = f"INSERT INTO works ({WORKS_COLUMNS}) SELECT * FROM ({select})"  # noqa: S608
     return insert + (UPSERT if upsert else "")
 
 
 RECORD_FILE = """
 INSERT OR REPLACE INTO ingested_files
     (path, sha256, records_read, records_loaded, records_skipped, ingested_at,
-     records_replaced, records_stale, skipped_reasons, kind, skipped_first)
+     records_replaced, records_stale, skipped_reasons, kind, skipped_first, kept)
 VALUES ($path, $sha256, $read, $loaded, $skipped, now(), $replaced, $stale, $reasons, $kind,
-        $first)
+        $first, $kept)
 """
 
 OPENALEX_PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.ndjson", "*.ndjson.gz", "*.json", "part_*.gz")
@@ -194,6 +209,33 @@ _DATA_ERRORS = (
     UnicodeDecodeError,  # DuckDB cut its error snippet inside a multi-byte character
 )
 _LINE_IN_ERROR = re.compile(r"\bline (\d+)")
+
+
+class KeepFilter(Protocol):
+    """Decides which staged works are stored in full (see dualscope.screening.screenable)."""
+
+    @property
+    def digest(self) -> str:
+        """Recorded in ``ingested_files.kept``."""
+        ...
+
+    def covers(self, kept: str | None) -> bool:
+        """Whether a file stored with filter ``kept`` needs no re-reading for this filter."""
+        ...
+
+    def mark(self, con: duckdb.DuckDBPyConnection, stage: str, target: str) -> int:
+        """Create temp table ``target(id)`` of the ``stage`` ids to keep in full."""
+        ...
+
+
+KEPT_ALL = "all"
+
+
+def _covers(kept: str | None, keep: KeepFilter | None) -> bool:
+    """Whether a file loaded with filter ``kept`` needs no re-reading under ``keep``."""
+    if kept is None or kept == KEPT_ALL:  # stored in full (or by a version without the filter)
+        return True
+    return keep is not None and keep.covers(kept)
 
 
 class UnrecognisedInput(InputError):
@@ -297,10 +339,12 @@ def ingest_paths(
     warn: Warn | None = None,
     progress: Callable[[Path], None] | None = None,
     fmt: str | None = None,
+    keep: KeepFilter | None = None,
 ) -> IngestReport:
     """Ingest every file under ``paths`` (each atomically) and return the totals.
 
-    ``fmt`` (see :func:`input_format`) overrides content detection for every file.
+    ``fmt`` (see :func:`input_format`) overrides content detection for every file. ``keep``
+    stores in full only the works it marks (the others slim); ``None`` keeps every work.
     """
     fmt = input_format(fmt)
     report = IngestReport()
@@ -309,7 +353,9 @@ def ingest_paths(
         if progress:
             progress(path)
         try:
-            report.files.append(ingest_file(con, path, strict=strict, warn=warn, fmt=fmt))
+            report.files.append(
+                ingest_file(con, path, strict=strict, warn=warn, fmt=fmt, keep=keep)
+            )
         except UnrecognisedInput:
             # A stray README.txt or notes.csv in a data folder: say so and go on. A file the
             # user named, or any file under --strict, stops the run.
@@ -328,10 +374,13 @@ def ingest_file(
     strict: bool = False,
     warn: Warn | None = None,
     fmt: str | None = None,
+    keep: KeepFilter | None = None,
 ) -> FileResult:
     """Load one file into ``works`` in one transaction; a file already loaded changes nothing.
 
     ``fmt`` (``openalex`` or an export format, see :func:`input_format`) overrides detection.
+    ``keep``: see :func:`ingest_paths`. A file loaded before with another filter (another
+    watchlist) is read again, so works the new watchlist could flag get their details.
     """
     path = Path(path)
     fmt = input_format(fmt)
@@ -340,15 +389,15 @@ def ingest_file(
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
     seen = con.execute(
-        "SELECT path FROM ingested_files WHERE sha256 = $sha", {"sha": digest}
-    ).fetchone()
-    if seen is not None:
+        "SELECT kept FROM ingested_files WHERE sha256 = $sha", {"sha": digest}
+    ).fetchall()
+    if any(_covers(kept, keep) for (kept,) in seen):
         return FileResult(path, kind="", status="unchanged")
     skips = SkipLog(path, strict=strict)
     try:
         kind, source = _classify(path, fmt)
         with tempfile.TemporaryDirectory(prefix="dualscope-ingest-") as tmp:
-            result = _load(con, path, kind, source, digest, skips, Path(tmp))
+            result = _load(con, path, kind, source, digest, skips, Path(tmp), keep)
     except OSError as exc:  # the store is unchanged: _load rolls back its transaction
         raise InputError(
             path, f"cannot be read ({exc.strerror or exc})", hint="nothing from it was loaded"
@@ -433,9 +482,10 @@ def _load(
     digest: str,
     skips: SkipLog,
     tmp: Path,
+    keep: KeepFilter | None = None,
 ) -> FileResult:
     if kind == "jsonl":
-        result = _try_fast(con, path, path, kind, source, digest, skips)
+        result = _try_fast(con, path, path, kind, source, digest, skips, keep)
         if result is not None:
             return result
         lines: Iterable[tuple[int, bytes]] = iter_valid_lines(path, skips)
@@ -445,7 +495,7 @@ def _load(
         lines = _export_lines(path, kind, skips)
     staged = tmp / "stage.jsonl"
     line_numbers = _write_lines(staged, lines)
-    return _load_validated(con, path, staged, line_numbers, kind, source, digest, skips)
+    return _load_validated(con, path, staged, line_numbers, kind, source, digest, skips, keep)
 
 
 def _write_lines(target: Path, lines: Iterable[tuple[int, bytes]]) -> list[int]:
@@ -467,6 +517,7 @@ def _try_fast(
     source: str,
     digest: str,
     skips: SkipLog,
+    keep: KeepFilter | None = None,
 ) -> FileResult | None:
     """Load ``read_path`` in one transaction when it is clean; ``None`` when it is not."""
     con.execute("BEGIN TRANSACTION")
@@ -477,7 +528,7 @@ def _try_fast(
         if row[0] or row[1] or row[2]:
             con.execute("ROLLBACK")
             return None
-        result = _merge(con, path, kind, source, digest, skips, records=int(row[3]))
+        result = _merge(con, path, kind, source, digest, skips, records=int(row[3]), keep=keep)
         con.execute("COMMIT")
         return result
     except _DATA_ERRORS:
@@ -497,13 +548,16 @@ def _load_validated(
     source: str,
     digest: str,
     skips: SkipLog,
+    keep: KeepFilter | None = None,
 ) -> FileResult:
     """Load the validated lines; should DuckDB still refuse one, skip it by its line and retry."""
     for _attempt in range(50):
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(STAGE_FROM_JSON, {"path": str(staged), "columns": READ_COLUMNS})
-            result = _merge(con, path, kind, source, digest, skips, records=len(line_numbers))
+            result = _merge(
+                con, path, kind, source, digest, skips, records=len(line_numbers), keep=keep
+            )
             con.execute("COMMIT")
             return result
         except _DATA_ERRORS as exc:
@@ -584,10 +638,11 @@ def _merge(
     skips: SkipLog,
     *,
     records: int,
+    keep: KeepFilter | None = None,
 ) -> FileResult:
     """Merge ``_ingest_stage`` into ``works`` and record the file (in the caller's transaction)."""
     params = {"source": source, "source_file": str(path)}
-    _, distinct, replaced, stale = _stage_into_works(con, params)
+    _, distinct, replaced, stale = _stage_into_works(con, params, keep)
     con.execute("DROP TABLE _ingest_stage")
     result = FileResult(
         path,
@@ -615,15 +670,18 @@ def _merge(
             "reasons": json.dumps(skips.counts),
             "kind": kind,
             "first": json.dumps(skips.examples),
+            "kept": keep.digest if keep is not None else KEPT_ALL,
         },
     )
     return result
 
 
 def _stage_into_works(
-    con: duckdb.DuckDBPyConnection, params: dict[str, str]
+    con: duckdb.DuckDBPyConnection, params: dict[str, str], keep: KeepFilter | None = None
 ) -> tuple[int, int, int, int]:
-    """Merge ``_ingest_stage`` into ``works``: (records, distinct works, replaced, stale)."""
+    """Merge ``_ingest_stage`` into ``works``: (records, distinct works, replaced, stale).
+
+    With ``keep``, only the works it marks are stored in full, the others slim."""
     row = con.execute(STAGE_COUNTS).fetchone()
     records, distinct = (int(row[0]), int(row[1])) if row else (0, 0)
     if not records:
@@ -633,7 +691,13 @@ def _stage_into_works(
     if has_works:
         counted = con.execute(COUNT_EXISTING).fetchone()
         replaced, stale = (int(counted[0]), int(counted[1])) if counted else (0, 0)
-    con.execute(merge_sql(deduplicate=distinct < records, upsert=has_works), params)
+    marked = KEEP_ALL
+    if keep is not None:
+        keep.mark(con, "_ingest_stage", "_ingest_keep")
+        marked = KEEP_MARKED
+    sql = merge_sql(deduplicate=distinct < records, upsert=has_works, keep=marked)
+    con.execute(sql, params)
+    con.execute("DROP TABLE IF EXISTS _ingest_keep")
     return records, distinct, replaced, stale
 
 

@@ -31,7 +31,10 @@ CREATE TABLE IF NOT EXISTS works (
     topics STRUCT(id VARCHAR, display_name VARCHAR, score DOUBLE)[],
     authorships {AUTHORSHIP_TYPE}[],
     source VARCHAR,  -- openalex | openalex_api | wos | scopus | dimensions | openalex_csv
-    source_file VARCHAR
+    source_file VARCHAR,
+    -- false: no affiliation the watchlist could match (screening.screenable); stored slim,
+    -- without abstract, keywords, topics and authorships. NULL (older stores) means true.
+    screenable BOOLEAN
 )
 """
 
@@ -47,7 +50,8 @@ CREATE TABLE IF NOT EXISTS ingested_files (
     records_stale BIGINT,             -- records ignored: the store already had a newer copy
     skipped_reasons JSON,             -- {"reason": count, ...}
     kind VARCHAR,                     -- jsonl | api_page | json_array | <export format>
-    skipped_first JSON                -- [[line, "reason (detail)"], ...] first few skipped records
+    skipped_first JSON,               -- [[line, "reason (detail)"], ...] first few skipped records
+    kept VARCHAR                      -- 'all', or the digest of the screenable filter used
 )
 """
 

@@ -1,0 +1,240 @@
+"""Which works a screening could ever flag: the ingest keeps their details, the rest slim.
+
+A corpus holds far more works than a screening can flag: every flag needs an author at a
+watchlist entity, and every watchlist entity is a Chinese institution named in a way the
+matcher knows. Storing every work's authorships, abstract and topics would make ``ingest``
+(and ``screen FILE``) cost several times the reading of the file, and the full OpenAlex
+snapshot would not fit on a laptop. So, like the scan stage of a snapshot-scale run, ingest
+keeps in full only the works that **could** be flagged, and a slim row (id, DOI, title, year,
+``updated_date``, source) for every other one: counts, duplicates and "newest
+``updated_date`` wins" stay exact for all works.
+
+A staged work is kept in full (``screenable``) when, for the **whole** watchlist (every
+category, so any later ``--categories`` works):
+
+- one of its institutions has an OpenAlex id, ROR id or lineage id the watchlist lists; or
+- one of its raw affiliation strings, or the name of an institution OpenAlex places in China
+  or nowhere, passes the matcher's pre-filter (:mod:`dualscope.matching.prefilter`): it holds
+  an anchor token of some alias, an acronym, or Chinese script. The pre-filter is a proven
+  superset of what the matcher matches (tests/matching/test_prefilter.py), so no work the
+  matcher would flag is ever stored slim; or
+- it shares its DOI with such a work (in this file or already in the store): records of one
+  paper from two sources are screened together.
+
+The filter depends on the watchlist, so each ingested file records the :attr:`digest` of the
+filter that kept it (``ingested_files.kept``). A screening run with another watchlist says which
+files were filtered with an older one; re-ingesting them re-reads them with the new filter, and
+``--keep-all`` stores every work in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dualscope.matching.index import WatchlistIndex
+from dualscope.matching.prefilter import EAST_ASIAN, TOKEN_SPLIT, Prefilter
+from dualscope.store.ingest import KEPT_ALL
+
+# Bump when the logic below changes what is kept: files filtered by an older logic are then
+# re-read on re-ingest, like files filtered with another watchlist.
+FILTER_VERSION = 1
+
+# A DOI as stored in `works.doi` (store.ingest.STAGED_SELECT does the same).
+DOI_NORM = (
+    "nullif(lower(regexp_replace(trim({col}), "
+    "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')"
+)
+# An identifier as the watchlist index stores it (index.normalise_id), before lower-casing.
+_ID_PREFIX = (
+    r"^\s*(?:[hH][tT][tT][pP][sS]?://)?(?:ror\.org/|openalex\.org/institutions/|openalex\.org/)"
+)
+
+# The staged works' authorships, for the Arrow pass of ScreenableFilter.mark.
+AUTHORSHIPS = "SELECT id, authorships FROM {stage}"
+# Kept works and the works sharing their DOI, in this file or (screenable) in the store.
+WITH_DOI_SIBLINGS = """
+CREATE OR REPLACE TEMP TABLE {target} AS
+WITH hit AS (
+    SELECT s.id, {doi} AS doi FROM {stage} s SEMI JOIN _keep_rows k ON k.id = s.id
+), dois AS (
+    SELECT doi FROM hit WHERE doi IS NOT NULL
+    UNION
+    SELECT doi FROM works
+    WHERE doi IS NOT NULL AND screenable IS NOT FALSE
+      AND doi IN (SELECT {doi} FROM {stage})
+)
+SELECT id FROM hit
+UNION
+SELECT id FROM {stage} WHERE {doi} IN (SELECT doi FROM dois)
+"""
+
+
+@dataclass
+class ScreenableFilter:
+    """Marks the staged works a screening of ``categories`` could flag (see module doc)."""
+
+    prefilter: Prefilter
+    ids: frozenset[str]  # identifiers of the selected entities, lower-cased
+    categories: frozenset[str]
+    watchlist: str  # fingerprint of the whole watchlist as the matcher sees it
+
+    @classmethod
+    def for_matcher(
+        cls, matcher: object, categories: Collection[str] | None = None
+    ) -> ScreenableFilter | None:
+        """The filter of a :class:`~dualscope.matching.matcher.Matcher` for watchlist
+        ``categories`` (all when ``None``); ``None`` for any other matcher-like object (a test
+        double): then every work is kept in full."""
+        index = getattr(matcher, "index", None)
+        if not isinstance(index, WatchlistIndex):
+            return None
+        chosen = frozenset(
+            e.category
+            for e in index.entities.values()
+            if categories is None or e.category in categories
+        )
+        prefilter = Prefilter.for_matcher(matcher, chosen)
+        if prefilter is None:
+            return None
+        wanted = {e.id for e in index.entities.values() if e.category in chosen}
+        ids = frozenset(
+            i.lower() for i, targets in index.ids.items() if any(t[0] in wanted for t in targets)
+        )
+        whole = Prefilter.for_matcher(matcher, None)
+        assert whole is not None
+        return cls(prefilter, ids, chosen, _fingerprint(whole, index))
+
+    @property
+    def digest(self) -> str:
+        """What ``ingested_files.kept`` records: the watchlist and the categories filtered for."""
+        return f"{self.watchlist}:{','.join(sorted(self.categories))}"
+
+    def covers(self, kept: str | None) -> bool:
+        """Whether a file stored with filter ``kept`` already holds in full every work this
+        filter would keep (same watchlist, at least these categories)."""
+        if kept is None or kept == KEPT_ALL:
+            return True
+        watchlist, _, categories = kept.partition(":")
+        return watchlist == self.watchlist and self.categories <= set(categories.split(","))
+
+    def mark(self, con: duckdb.DuckDBPyConnection, stage: str, target: str) -> int:
+        """Create temp table ``target(id)``: the ``id`` of each row of ``stage`` to keep in full
+        (``stage`` has the columns of ``store.ingest.READ_COLUMNS``). Returns how many.
+
+        The authorships go to Arrow once; strings, tokens and identifiers are flattened and
+        compared there in bulk (vectorised C++), and Python only sees each distinct token.
+        """
+        # con.sql refuses to run while an earlier execute() result is unread (a fetchone()
+        # of the caller): a finished statement closes it.
+        con.execute("SELECT 1").fetchall()
+        rows = con.sql(AUTHORSHIPS.format(stage=stage)).to_arrow_table()
+        keep = self.rows_to_keep(rows.column("authorships").combine_chunks())
+        ids = rows.column("id").combine_chunks()
+        kept = pa.table({"id": pc.take(ids, pa.array(keep, type=pa.int64()))})
+        con.register("_keep_rows_arrow", kept)
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE _keep_rows AS SELECT * FROM _keep_rows_arrow")
+        finally:
+            con.unregister("_keep_rows_arrow")
+        try:
+            con.execute(
+                WITH_DOI_SIBLINGS.format(target=target, stage=stage, doi=DOI_NORM.format(col="doi"))
+            )
+        finally:
+            con.execute("DROP TABLE IF EXISTS _keep_rows")
+        row = con.execute(f"SELECT count(*) FROM {target}").fetchone()  # noqa: S608
+        return int(row[0]) if row else 0
+
+    def rows_to_keep(self, authorships: pa.Array) -> list[int]:
+        """Row numbers (ascending) of the works in ``authorships`` (one list per work) with an
+        affiliation string, institution name or identifier that may name a selected entity."""
+        if len(authorships) == 0:
+            return []
+        authors = pc.list_flatten(authorships)
+        work_of_author = pc.list_parent_indices(authorships)
+        strings: list[tuple[pa.Array, pa.Array]] = []
+        raw = authors.field("raw_affiliation_strings")
+        strings.append((pc.list_flatten(raw), pc.take(work_of_author, pc.list_parent_indices(raw))))
+        strings.append((authors.field("raw_affiliation_string"), work_of_author))
+        institutions = authors.field("institutions")
+        inst = pc.list_flatten(institutions)
+        work_of_inst = pc.take(work_of_author, pc.list_parent_indices(institutions))
+        # names of institutions OpenAlex places in China or nowhere (resolve reads only those)
+        country = pc.fill_null(pc.utf8_upper(inst.field("country_code")), "")
+        chinese = pc.is_in(country, value_set=pa.array(["", "CN"]))
+        strings.append(
+            (pc.filter(inst.field("display_name"), chinese), pc.filter(work_of_inst, chinese))
+        )
+        text = pa.concat_arrays([pc.cast(s, pa.string()) for s, _ in strings])
+        work_of_text = pa.concat_arrays([pc.cast(w, pa.int64()) for _, w in strings])
+        hits = [self._text_hits(text, work_of_text)]
+        lineage = inst.field("lineage")
+        identifiers = [
+            (inst.field("id"), work_of_inst),
+            (inst.field("ror"), work_of_inst),
+            (pc.list_flatten(lineage), pc.take(work_of_inst, pc.list_parent_indices(lineage))),
+        ]
+        id_set = pa.array(sorted(self.ids), type=pa.string())
+        for values, works in identifiers:
+            normal = pc.utf8_lower(pc.replace_substring_regex(values, _ID_PREFIX, ""))
+            hits.append(pc.filter(works, pc.fill_null(pc.is_in(normal, value_set=id_set), False)))
+        found = pc.unique(pa.concat_arrays([pc.cast(h, pa.int64()) for h in hits]))
+        return sorted(found.to_pylist())
+
+    def _text_hits(self, text: pa.Array, work_of_text: pa.Array) -> pa.Array:
+        """Works (by row) holding a string the pre-filter lets through."""
+        valid = pc.fill_null(pc.invert(pc.equal(pc.utf8_trim_whitespace(text), "")), False)
+        text, work_of_text = pc.filter(text, valid), pc.filter(work_of_text, valid)
+        distinct = pc.unique(text)
+        tokens = pc.split_pattern_regex(distinct, TOKEN_SPLIT)
+        flat = pc.list_flatten(tokens)
+        string_of_token = pc.list_parent_indices(tokens)
+        counts = pc.value_counts(flat)
+        frequency: Counter[str] = Counter()
+        pairs = list(
+            zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+        )
+        for token, count in pairs:
+            if token:
+                for key in self.prefilter.token_keys(token):
+                    frequency[key] += int(count)
+        anchors = self.prefilter.anchors(frequency)
+        anchor_tokens = pa.array(
+            [t for t, _ in pairs if t and self.prefilter.is_anchor(t, anchors)], type=pa.string()
+        )
+        passing = pc.filter(string_of_token, pc.is_in(flat, value_set=anchor_tokens))
+        east_asian = pc.match_substring_regex(distinct, EAST_ASIAN)
+        passing_strings = pa.concat_arrays(
+            [pc.take(distinct, passing), pc.filter(distinct, east_asian)]
+        )
+        return pc.filter(work_of_text, pc.is_in(text, value_set=passing_strings))
+
+
+def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:
+    """A fingerprint of everything the filter depends on: names, acronyms, ids, vocabulary,
+    categories, for the whole watchlist."""
+    payload = {
+        "version": FILTER_VERSION,
+        "keys": sorted({"\t".join((*key, entry.entity_id)) for key, entry in prefilter.entries}),
+        "acronyms": sorted(prefilter.acronym_pieces),
+        "vocabulary": sorted(prefilter.vocabulary),
+        "ids": sorted(f"{i}\t{t[0]}" for i, targets in index.ids.items() for t in targets),
+        "categories": sorted(f"{e.id}\t{e.category}" for e in index.entities.values()),
+    }
+    blob = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return "watchlist-" + hashlib.sha256(blob).hexdigest()[:16]
+
+
+def default_filter(categories: Collection[str] | None = None) -> ScreenableFilter | None:
+    """The filter of the bundled matcher and watchlist (or the one the settings point to)."""
+    from dualscope.matching.matcher import Matcher
+
+    return ScreenableFilter.for_matcher(Matcher.default(), categories)
