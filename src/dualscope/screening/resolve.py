@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from dualscope.geo.organisation import organisation_of
 from dualscope.geo.vocab import norm_key, vocab
+from dualscope.matching.index import WatchlistIndex, normalise_id
 from dualscope.matching.prefilter import Prefilter
 from dualscope.matching.types import Match
 from dualscope.screening import scan
@@ -257,6 +258,8 @@ def _resolve_institutions(
     inst_rows: dict[str, list[object]] = {k: [] for k in ("id", "ror", "display_name")}
     inst_rows.update({name: [] for name, _ in _VERDICT_FIELDS})
     seen: set[tuple[str | None, str | None, str | None]] = set()
+    index = getattr(matcher, "index", None)
+    known_ids = set(index.ids) if isinstance(index, WatchlistIndex) else None
     result = con.execute(scan.DISTINCT_INSTITUTIONS)
     while batch := result.fetchmany(BATCH):
         for inst_id, ror, name, country_code, lineage in batch:
@@ -268,6 +271,14 @@ def _resolve_institutions(
             ids = [v for v in (inst_id, ror, *(lineage or ())) if v]
             # An institution OpenAlex places outside China is checked by its ids only.
             text = name if country_code in (None, "", "CN") else None
+            # Checked by its ids only: none on the watchlist means no match (the matcher would
+            # look each up, normalised, and find nothing).
+            if (
+                text is None
+                and known_ids is not None
+                and not any(normalise_id(v) in known_ids for v in ids)
+            ):
+                continue
             matches = matcher.match(text, ids, country_code)
             if matches:
                 stats.institutions_matched += 1

@@ -29,6 +29,7 @@ files were filtered with an older one; re-ingesting them re-reads them with the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter
@@ -40,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dualscope.matching.index import WatchlistIndex
-from dualscope.matching.prefilter import EAST_ASIAN, TOKEN_SPLIT, Prefilter
+from dualscope.matching.prefilter import EAST_ASIAN, TOKEN_SPLIT, Anchors, Prefilter
 from dualscope.store.ingest import KEPT_ALL
 
 # Bump when the logic below changes what is kept: files filtered by an older logic are then
@@ -52,10 +53,9 @@ DOI_NORM = (
     "nullif(lower(regexp_replace(trim({col}), "
     "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')"
 )
-# An identifier as the watchlist index stores it (index.normalise_id), before lower-casing.
-_ID_PREFIX = (
-    r"^\s*(?:[hH][tT][tT][pP][sS]?://)?(?:ror\.org/|openalex\.org/institutions/|openalex\.org/)"
-)
+# The hosts index.normalise_id strips from an identifier (after an optional http(s)://).
+_ID_HOSTS = ("", "ror.org/", "openalex.org/institutions/", "openalex.org/")
+BATCH_ROWS = 100_000  # works per Arrow batch: bounds the memory of the pass
 
 # The staged works' authorships, for the Arrow pass of ScreenableFilter.mark.
 AUTHORSHIPS = "SELECT id, authorships FROM {stage}"
@@ -129,17 +129,22 @@ class ScreenableFilter:
         """Create temp table ``target(id)``: the ``id`` of each row of ``stage`` to keep in full
         (``stage`` has the columns of ``store.ingest.READ_COLUMNS``). Returns how many.
 
-        The authorships go to Arrow once; strings, tokens and identifiers are flattened and
-        compared there in bulk (vectorised C++), and Python only sees each distinct token.
+        The authorships stream to Arrow in batches; strings, tokens and identifiers are
+        flattened and compared there in bulk (vectorised C++), and Python only sees each
+        distinct token. Anchors are chosen on the first batch and kept for the rest (any
+        choice lets every possible match through; a good one lets few others through).
         """
         # con.sql refuses to run while an earlier execute() result is unread (a fetchone()
         # of the caller): a finished statement closes it.
         con.execute("SELECT 1").fetchall()
-        rows = con.sql(AUTHORSHIPS.format(stage=stage)).to_arrow_table()
-        keep = self.rows_to_keep(rows.column("authorships").combine_chunks())
-        ids = rows.column("id").combine_chunks()
-        kept = pa.table({"id": pc.take(ids, pa.array(keep, type=pa.int64()))})
-        con.register("_keep_rows_arrow", kept)
+        reader = con.sql(AUTHORSHIPS.format(stage=stage)).to_arrow_reader(batch_size=BATCH_ROWS)
+        anchors: Anchors | None = None
+        kept: list[pa.Array] = []
+        for batch in reader:
+            rows, anchors = self._rows_to_keep(batch.column("authorships"), anchors)
+            kept.append(pc.take(batch.column("id"), pa.array(rows, type=pa.int64())))
+        ids = pa.concat_arrays(kept) if kept else pa.array([], type=pa.string())
+        con.register("_keep_rows_arrow", pa.table({"id": ids}))
         try:
             con.execute("CREATE OR REPLACE TEMP TABLE _keep_rows AS SELECT * FROM _keep_rows_arrow")
         finally:
@@ -156,66 +161,88 @@ class ScreenableFilter:
     def rows_to_keep(self, authorships: pa.Array) -> list[int]:
         """Row numbers (ascending) of the works in ``authorships`` (one list per work) with an
         affiliation string, institution name or identifier that may name a selected entity."""
+        return self._rows_to_keep(authorships, None)[0]
+
+    def _rows_to_keep(
+        self, authorships: pa.Array | pa.ChunkedArray, anchors: Anchors | None
+    ) -> tuple[list[int], Anchors | None]:
+        if isinstance(authorships, pa.ChunkedArray):
+            authorships = authorships.combine_chunks()
         if len(authorships) == 0:
-            return []
+            return [], anchors
         authors = pc.list_flatten(authorships)
         work_of_author = pc.list_parent_indices(authorships)
-        strings: list[tuple[pa.Array, pa.Array]] = []
         raw = authors.field("raw_affiliation_strings")
-        strings.append((pc.list_flatten(raw), pc.take(work_of_author, pc.list_parent_indices(raw))))
-        strings.append((authors.field("raw_affiliation_string"), work_of_author))
         institutions = authors.field("institutions")
         inst = pc.list_flatten(institutions)
         work_of_inst = pc.take(work_of_author, pc.list_parent_indices(institutions))
         # names of institutions OpenAlex places in China or nowhere (resolve reads only those)
         country = pc.fill_null(pc.utf8_upper(inst.field("country_code")), "")
         chinese = pc.is_in(country, value_set=pa.array(["", "CN"]))
-        strings.append(
-            (pc.filter(inst.field("display_name"), chinese), pc.filter(work_of_inst, chinese))
-        )
-        text = pa.concat_arrays([pc.cast(s, pa.string()) for s, _ in strings])
-        work_of_text = pa.concat_arrays([pc.cast(w, pa.int64()) for _, w in strings])
-        hits = [self._text_hits(text, work_of_text)]
+        strings = [
+            (pc.list_flatten(raw), pc.take(work_of_author, pc.list_parent_indices(raw))),
+            (authors.field("raw_affiliation_string"), work_of_author),
+            (pc.filter(inst.field("display_name"), chinese), pc.filter(work_of_inst, chinese)),
+        ]
+        text = pa.concat_arrays([s.cast(pa.string()) for s, _ in strings])
+        work_of_text = pa.concat_arrays([w.cast(pa.int64()) for _, w in strings])
+        found, anchors = self._text_hits(text, work_of_text, anchors)
+        hits = [found]
         lineage = inst.field("lineage")
         identifiers = [
             (inst.field("id"), work_of_inst),
             (inst.field("ror"), work_of_inst),
             (pc.list_flatten(lineage), pc.take(work_of_inst, pc.list_parent_indices(lineage))),
         ]
-        id_set = pa.array(sorted(self.ids), type=pa.string())
         for values, works in identifiers:
-            normal = pc.utf8_lower(pc.replace_substring_regex(values, _ID_PREFIX, ""))
-            hits.append(pc.filter(works, pc.fill_null(pc.is_in(normal, value_set=id_set), False)))
-        found = pc.unique(pa.concat_arrays([pc.cast(h, pa.int64()) for h in hits]))
-        return sorted(found.to_pylist())
+            plain = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+            known = pc.fill_null(pc.is_in(plain, value_set=self._id_forms), False)
+            hits.append(pc.filter(works, known).cast(pa.int64()))
+        rows = pc.unique(pa.concat_arrays(hits))
+        return sorted(rows.to_pylist()), anchors
 
-    def _text_hits(self, text: pa.Array, work_of_text: pa.Array) -> pa.Array:
-        """Works (by row) holding a string the pre-filter lets through."""
-        valid = pc.fill_null(pc.invert(pc.equal(pc.utf8_trim_whitespace(text), "")), False)
-        text, work_of_text = pc.filter(text, valid), pc.filter(work_of_text, valid)
+    @functools.cached_property
+    def _id_forms(self) -> pa.Array:
+        """Every written form ``index.normalise_id`` reads as one of :attr:`ids`, lower-cased."""
+        forms = {
+            prefix + value
+            for value in self.ids
+            for prefix in (
+                "",
+                *(scheme + host for scheme in ("", "http://", "https://") for host in _ID_HOSTS),
+            )
+        }
+        return pa.array(sorted(forms), type=pa.string())
+
+    def _text_hits(
+        self, text: pa.Array, work_of_text: pa.Array, anchors: Anchors | None
+    ) -> tuple[pa.Array, Anchors]:
+        """Works (by row) holding a string the pre-filter lets through, and the anchors used
+        (chosen here from this text's token frequencies when ``anchors`` is ``None``)."""
         distinct = pc.unique(text)
         tokens = pc.split_pattern_regex(distinct, TOKEN_SPLIT)
         flat = pc.list_flatten(tokens)
         string_of_token = pc.list_parent_indices(tokens)
         counts = pc.value_counts(flat)
-        frequency: Counter[str] = Counter()
         pairs = list(
             zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
         )
-        for token, count in pairs:
-            if token:
-                for key in self.prefilter.token_keys(token):
-                    frequency[key] += int(count)
-        anchors = self.prefilter.anchors(frequency)
+        if anchors is None:
+            frequency: Counter[str] = Counter()
+            for token, count in pairs:
+                if token:
+                    for key in self.prefilter.token_keys(token):
+                        frequency[key] += int(count)
+            anchors = self.prefilter.anchors(frequency)
         anchor_tokens = pa.array(
             [t for t, _ in pairs if t and self.prefilter.is_anchor(t, anchors)], type=pa.string()
         )
         passing = pc.filter(string_of_token, pc.is_in(flat, value_set=anchor_tokens))
-        east_asian = pc.match_substring_regex(distinct, EAST_ASIAN)
+        east_asian = pc.fill_null(pc.match_substring_regex(distinct, EAST_ASIAN), False)
         passing_strings = pa.concat_arrays(
             [pc.take(distinct, passing), pc.filter(distinct, east_asian)]
         )
-        return pc.filter(work_of_text, pc.is_in(text, value_set=passing_strings))
+        return pc.filter(work_of_text, pc.is_in(text, value_set=passing_strings)), anchors
 
 
 def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:
