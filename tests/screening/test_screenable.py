@@ -1,0 +1,790 @@
+"""Ingest keeps in full only the works a screening could flag; the rest is stored slim.
+
+What this file pins down (dualscope.screening.screenable and its use in store.ingest):
+
+- which works are kept in full: a link to the watchlist by raw string, OpenAlex id, ROR id,
+  lineage id, Chinese name or acronym; DOI siblings of such works (same file or the store);
+- slim rows keep id, DOI, title, year and updated_date, and lose the rest;
+- newest updated_date wins across slim and full rows, and the same version read again with a
+  wider filter upgrades rows while a narrower one never downgrades them;
+- ``covers`` and the re-reading of files filtered with another watchlist or fewer categories;
+- the key property: screening a store filled with the default filter writes byte-identical
+  tables to screening a store filled with ``keep_all`` (sample and acceptance corpora);
+- summary.json and the CLI options.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from dualscope.cli import app
+from dualscope.matching.matcher import Matcher
+from dualscope.screening.options import ScreenOptions, parse_categories
+from dualscope.screening.outputs import TABLES
+from dualscope.screening.run import default_components, screen
+from dualscope.screening.screenable import ScreenableFilter, default_filter
+from dualscope.store.db import open_store
+from dualscope.store.ingest import (
+    KEPT_ALL,
+    READ_COLUMNS,
+    STAGE_FROM_JSON,
+    ingest_file,
+    ingest_paths,
+)
+
+from . import test_acceptance_unseen as unseen
+from .conftest import FakeClassifier, FakeMatcher
+from .conftest import corpus as pipeline_corpus
+
+OA = "https://openalex.org/"
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "examples" / "sample" / "works.jsonl.gz"
+WOS = REPO / "tests" / "sources" / "data" / "acceptance_wos.txt"
+# Rich wraps stderr at 80 columns when it is not a terminal; a wide one keeps warnings whole.
+WIDE = {**os.environ, "COLUMNS": "1000", "NO_COLOR": "1"}
+
+# NUDT's identifiers in the bundled watchlist (checked against the index below).
+NUDT_OPENALEX = "I170215575"
+NUDT_ROR = "05d2yfz11"
+NUDT_RAW = "Natl Univ Def Technol, Changsha, Peoples R China"
+EUROPE_RAW = "Department of Physics, University of Bologna, Bologna, Italy"
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenAlex-shaped records
+# ---------------------------------------------------------------------------------------------
+
+
+def inst(
+    iid: str,
+    name: str,
+    cc: str | None,
+    *,
+    ror: str | None = None,
+    lineage: list[str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": f"{OA}{iid}",
+        "ror": f"https://ror.org/{ror}" if ror else None,
+        "display_name": name,
+        "country_code": cc,
+        "type": "education",
+        "lineage": [f"{OA}{i}" for i in (lineage or [iid])],
+    }
+
+
+BOLOGNA = inst("I9100000001", "University of Bologna", "IT")
+
+
+def author(name: str, raw: list[str], insts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "author_position": "middle",
+        "author": {"id": f"{OA}A9{abs(hash(name)) % 10**9:09d}", "display_name": name},
+        "institutions": insts or [],
+        "countries": sorted({i["country_code"] for i in insts or [] if i["country_code"]}),
+        "raw_affiliation_strings": raw,
+    }
+
+
+def partner() -> dict[str, Any]:
+    return author("Mario Rossi", [EUROPE_RAW], [BOLOGNA])
+
+
+def oa_work(
+    n: int,
+    authorships: list[dict[str, Any]],
+    *,
+    updated: str = "2024-01-01T00:00:00",
+    doi: str | None = "",
+    title: str | None = None,
+) -> dict[str, Any]:
+    """A work with an abstract, keywords and topics, so slim rows visibly lose them."""
+    return {
+        "id": f"{OA}W95{n:08d}",
+        "doi": f"https://doi.org/10.99999/scr.{n}" if doi == "" else doi,
+        "title": title or f"Screenable work {n}",
+        "publication_year": 2021,
+        "updated_date": updated,
+        "abstract_inverted_index": {"radar": [0], "imaging": [1]},
+        "keywords": [{"id": "https://openalex.org/keywords/radar", "display_name": "Radar"}],
+        "topics": [{"id": "https://openalex.org/T10001", "display_name": "Radar", "score": 0.9}],
+        "authorships": authorships,
+    }
+
+
+def wid(n: int) -> str:
+    return f"W95{n:08d}"
+
+
+def write(path: Path, records: list[dict[str, Any]]) -> Path:
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if path.suffix == ".gz":
+        path.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.default()
+
+
+@pytest.fixture(scope="module")
+def keep(matcher: Matcher) -> ScreenableFilter:
+    """The filter of `dualscope ingest` by default: the whole watchlist."""
+    chosen = ScreenableFilter.for_matcher(matcher, None)
+    assert chosen is not None
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def keep_default(matcher: Matcher) -> ScreenableFilter:
+    """The filter of `dualscope screen` with its default categories."""
+    chosen = ScreenableFilter.for_matcher(matcher, parse_categories("military,seven_sons"))
+    assert chosen is not None
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def keep_military(matcher: Matcher) -> ScreenableFilter:
+    chosen = ScreenableFilter.for_matcher(matcher, {"military"})
+    assert chosen is not None
+    return chosen
+
+
+@pytest.fixture()
+def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = open_store(tmp_path / "store.duckdb")
+    yield connection
+    connection.close()
+
+
+def rows(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    cursor = con.execute(
+        "SELECT work_id, doi, title, publication_year, updated_date, screenable, authorships, "
+        "abstract_inverted_index, topics, keywords FROM works"
+    )
+    names = [d[0] for d in cursor.description]
+    return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
+
+
+def is_full(row: dict[str, Any]) -> bool:
+    return row["screenable"] is True and bool(row["authorships"]) and bool(row["topics"])
+
+
+def is_slim(row: dict[str, Any]) -> bool:
+    return (
+        row["screenable"] is False
+        and row["authorships"] is None
+        and row["abstract_inverted_index"] is None
+        and row["topics"] is None
+        and row["keywords"] is None
+    )
+
+
+def civilian_ror() -> str:
+    """The ROR id of a civilian tracker university of the bundled watchlist."""
+    index = Matcher.default().index
+    return next(
+        i
+        for i, targets in index.ids.items()
+        if targets[0][1] == "ror" and index.entities[targets[0][0]].category == "civilian"
+    )
+
+
+def test_the_watchlist_ids_used_here_are_nudts(matcher: Matcher) -> None:
+    assert [t[0] for t in matcher.index.ids[NUDT_OPENALEX]] == ["nudt"]
+    assert [t[0] for t in matcher.index.ids[NUDT_ROR]] == ["nudt"]
+    assert matcher.index.entities["nudt"].category == "military"
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Which works are kept in full
+# ---------------------------------------------------------------------------------------------
+
+# An institution OpenAlex places outside China, with a name no alias holds: only its ids can
+# link it to the watchlist (names of non-Chinese institutions are not read by the filter).
+OPAQUE = "Laboratory Seven"
+
+
+def signal_works() -> dict[str, dict[str, Any]]:
+    """One work per kind of link to the watchlist, and two works with none."""
+    return {
+        "raw": oa_work(1, [author("Chen Jie", [NUDT_RAW]), partner()]),
+        "openalex_id": oa_work(
+            2, [author("Li Wei", ["Lab 7"], [inst(NUDT_OPENALEX, OPAQUE, "GB")]), partner()]
+        ),
+        "ror": oa_work(
+            3, [author("Li Na", ["Lab 7"], [inst("I9200000003", OPAQUE, "GB", ror=NUDT_ROR)])]
+        ),
+        "lineage": oa_work(
+            4,
+            [
+                author(
+                    "Wu Bo",
+                    ["Lab 7"],
+                    [inst("I9200000004", OPAQUE, "GB", lineage=["I9200000004", NUDT_OPENALEX])],
+                ),
+                partner(),
+            ],
+        ),
+        "chinese": oa_work(5, [author("Zhou Min", ["国防科技大学, 长沙"]), partner()]),
+        "acronym": oa_work(6, [author("Yang Hui", ["NUDT, Changsha 410073"]), partner()]),
+        "singular_raw": oa_work(
+            10,
+            [
+                {
+                    "author": {"id": f"{OA}A9000000010", "display_name": "Gao Bo"},
+                    "institutions": [],
+                    "countries": [],
+                    "raw_affiliation_string": NUDT_RAW,
+                },
+                partner(),
+            ],
+        ),
+        # the same opaque institution without a watchlist id: nothing links it
+        "control": oa_work(
+            11,
+            [
+                author(
+                    "Wu Bo",
+                    ["Lab 7"],
+                    [inst("I9200000011", OPAQUE, "GB", lineage=["I9200000011", "I9200000012"])],
+                ),
+                partner(),
+            ],
+        ),
+        "europe": oa_work(
+            7,
+            [
+                partner(),
+                author("Hans Meier", ["TU Munich, Munich, Germany"], [inst("I91", "TUM", "DE")]),
+            ],
+        ),
+        "near_miss": oa_work(
+            8,
+            [
+                author(
+                    "Fu Gang",
+                    ["Beijing University of Technology, Beijing 100124, China"],
+                    [inst("I9200000008", "Beijing University of Technology", "CN")],
+                ),
+                partner(),
+            ],
+        ),
+    }
+
+
+POSITIVE = ("raw", "openalex_id", "ror", "lineage", "chinese", "acronym", "singular_raw")
+NEGATIVE = ("control", "europe", "near_miss")
+
+
+def test_each_kind_of_watchlist_link_keeps_a_work_in_full(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep_default: ScreenableFilter
+) -> None:
+    works = signal_works()
+    path = write(tmp_path / "works.jsonl", list(works.values()))
+    report = ingest_paths(con, [path], keep=keep_default)
+    assert report.files[0].status == "loaded"
+    assert report.files[0].loaded == len(works)
+    stored = rows(con)
+    assert len(stored) == len(works)
+    for kind in POSITIVE:
+        row = stored[works[kind]["id"].removeprefix(OA)]
+        assert is_full(row), kind
+        assert row["abstract_inverted_index"] is not None and row["keywords"] == ["Radar"], kind
+    for kind in NEGATIVE:
+        record = works[kind]
+        row = stored[record["id"].removeprefix(OA)]
+        assert is_slim(row), kind
+        assert row["doi"] == record["doi"].removeprefix("https://doi.org/")
+        assert row["title"] == record["title"]
+        assert row["publication_year"] == 2021
+        assert str(row["updated_date"]).startswith("2024-01-01")
+    kept = con.execute("SELECT kept FROM ingested_files").fetchall()
+    assert kept == [(keep_default.digest,)]
+
+
+def test_the_whole_watchlist_filter_keeps_every_linked_work_too(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    works = signal_works()
+    ingest_paths(con, [write(tmp_path / "works.jsonl", list(works.values()))], keep=keep)
+    stored = rows(con)
+    assert all(is_full(stored[works[k]["id"].removeprefix(OA)]) for k in POSITIVE)
+    assert is_slim(stored[works["control"]["id"].removeprefix(OA)])
+
+
+def test_mark_and_rows_to_keep_on_the_ingest_stage(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep_default: ScreenableFilter
+) -> None:
+    """The Arrow pass on its own: row numbers ascending, only the works with a link."""
+    works = list(signal_works().values())
+    path = write(tmp_path / "w.jsonl", works)
+    con.execute(STAGE_FROM_JSON, {"path": str(path), "columns": READ_COLUMNS})
+    table = con.sql("SELECT id, authorships FROM _ingest_stage").to_arrow_table()
+    authorships = table.column("authorships").combine_chunks()
+    assert keep_default.rows_to_keep(authorships) == list(range(len(POSITIVE)))
+    assert keep_default.rows_to_keep(authorships.slice(0, 0)) == []
+    assert keep_default.mark(con, "_ingest_stage", "_marked") == len(POSITIVE)
+    marked = {r[0] for r in con.execute("SELECT id FROM _marked").fetchall()}
+    assert marked == {w["id"] for w in works[: len(POSITIVE)]}
+
+
+def test_a_keep_all_ingest_stores_every_work_in_full(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    path = write(tmp_path / "works.jsonl", list(signal_works().values()))
+    ingest_paths(con, [path], keep=None)
+    assert all(is_full(r) for r in rows(con).values())
+    assert con.execute("SELECT kept FROM ingested_files").fetchall() == [(KEPT_ALL,)]
+
+
+def test_the_id_link_follows_the_categories(
+    tmp_path: Path, keep: ScreenableFilter, keep_military: ScreenableFilter
+) -> None:
+    """A civilian tracker university known only by its ROR id is kept for 'all', not for
+    military only."""
+    civilian = civilian_ror()
+    record = oa_work(9, [author("Qi Lu", ["Lab 7"], [inst("I92", OPAQUE, "GB", ror=civilian)])])
+    path = write(tmp_path / "w.jsonl", [record])
+    for chosen, full in ((keep_military, False), (keep, True)):
+        con = open_store(tmp_path / f"{full}.duckdb")
+        try:
+            ingest_paths(con, [path], keep=chosen)
+            assert rows(con)[wid(9)]["screenable"] is full
+        finally:
+            con.close()
+
+
+def test_a_matcher_double_keeps_everything() -> None:
+    assert ScreenableFilter.for_matcher(FakeMatcher(), None) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. DOI siblings
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_doi_sibling_in_the_same_file_is_kept_in_full(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    hit = oa_work(1, [author("Chen Jie", [NUDT_RAW])], doi="https://doi.org/10.99999/Shared.1")
+    # the same paper from another source: the DOI spelled otherwise, only the partner
+    sibling = oa_work(2, [partner()], doi="doi: 10.99999/shared.1")
+    alone = oa_work(3, [partner()])
+    ingest_paths(con, [write(tmp_path / "w.jsonl", [sibling, hit, alone])], keep=keep)
+    stored = rows(con)
+    assert is_full(stored[wid(1)]) and is_full(stored[wid(2)])
+    assert stored[wid(2)]["doi"] == "10.99999/shared.1"
+    assert is_slim(stored[wid(3)])
+
+
+def test_a_doi_sibling_of_a_work_already_in_the_store_is_kept_in_full(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    doi = "https://doi.org/10.99999/shared.2"
+    hit = oa_work(1, [author("Chen Jie", [NUDT_RAW])], doi=doi)
+    sibling = oa_work(2, [partner()], doi=doi.upper())
+    ingest_paths(con, [write(tmp_path / "a.jsonl", [hit])], keep=keep)
+    ingest_paths(con, [write(tmp_path / "b.jsonl", [sibling, oa_work(3, [partner()])])], keep=keep)
+    stored = rows(con)
+    assert is_full(stored[wid(2)])
+    assert is_slim(stored[wid(3)])
+
+
+def test_a_slim_work_in_the_store_does_not_make_its_doi_siblings_full(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    doi = "https://doi.org/10.99999/shared.3"
+    ingest_paths(con, [write(tmp_path / "a.jsonl", [oa_work(1, [partner()], doi=doi)])], keep=keep)
+    ingest_paths(con, [write(tmp_path / "b.jsonl", [oa_work(2, [partner()], doi=doi)])], keep=keep)
+    stored = rows(con)
+    assert is_slim(stored[wid(1)]) and is_slim(stored[wid(2)])
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Newest updated_date wins across slim and full rows; a wider filter upgrades
+# ---------------------------------------------------------------------------------------------
+
+OLD, NEW = "2023-01-01T00:00:00", "2025-01-01T00:00:00"
+# The versions below have no DOI, so only updated_date decides: with a DOI, the older full
+# version of the same work counts as a DOI sibling of the newer one, which is then kept in full
+# too (see test_a_newer_version_sharing_its_doi_with_its_full_older_self_holds_the_newest).
+
+
+def test_a_newer_slim_version_replaces_an_older_full_one(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    old = oa_work(1, [author("Chen Jie", [NUDT_RAW]), partner()], updated=OLD, doi=None)
+    new = oa_work(1, [partner()], updated=NEW, title="Corrected title", doi=None)
+    ingest_paths(con, [write(tmp_path / "old.jsonl", [old])], keep=keep)
+    assert is_full(rows(con)[wid(1)])
+    result = ingest_paths(con, [write(tmp_path / "new.jsonl", [new])], keep=keep).files[0]
+    assert result.replaced == 1
+    row = rows(con)[wid(1)]
+    assert is_slim(row) and row["title"] == "Corrected title"
+    assert str(row["updated_date"]).startswith("2025")
+
+
+def test_a_newer_full_version_replaces_an_older_slim_one(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    old = oa_work(1, [partner()], updated=OLD)
+    new = oa_work(1, [author("Chen Jie", [NUDT_RAW]), partner()], updated=NEW)
+    ingest_paths(con, [write(tmp_path / "old.jsonl", [old])], keep=keep)
+    assert is_slim(rows(con)[wid(1)])
+    ingest_paths(con, [write(tmp_path / "new.jsonl", [new])], keep=keep)
+    assert is_full(rows(con)[wid(1)])
+
+
+def test_a_newer_version_sharing_its_doi_with_its_full_older_self_holds_the_newest(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    old = oa_work(1, [author("Chen Jie", [NUDT_RAW]), partner()], updated=OLD)
+    new = oa_work(1, [partner()], updated=NEW, title="Corrected title")
+    ingest_paths(con, [write(tmp_path / "old.jsonl", [old])], keep=keep)
+    ingest_paths(con, [write(tmp_path / "new.jsonl", [new])], keep=keep)
+    row = rows(con)[wid(1)]
+    assert row["title"] == "Corrected title" and str(row["updated_date"]).startswith("2025")
+    names = [a["author"]["display_name"] for a in row["authorships"] or []]
+    assert "Chen Jie" not in names  # never the older version's authors
+
+
+def test_an_older_version_read_later_changes_nothing_slim_or_full(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    full_old = oa_work(1, [author("Chen Jie", [NUDT_RAW]), partner()], updated=OLD)
+    slim_new = oa_work(1, [partner()], updated=NEW)
+    full_new = oa_work(2, [author("Chen Jie", [NUDT_RAW]), partner()], updated=NEW)
+    slim_old = oa_work(2, [partner()], updated=OLD)
+    ingest_paths(con, [write(tmp_path / "new.jsonl", [slim_new, full_new])], keep=keep)
+    result = ingest_paths(con, [write(tmp_path / "old.jsonl", [full_old, slim_old])], keep=keep)
+    assert result.files[0].stale == 2
+    stored = rows(con)
+    assert is_slim(stored[wid(1)]) and is_full(stored[wid(2)])
+
+
+def test_newest_wins_inside_one_file_across_slim_and_full(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    records = [
+        oa_work(1, [partner()], updated=NEW, doi=None, title="Newest"),
+        oa_work(1, [author("Chen Jie", [NUDT_RAW]), partner()], updated=OLD, doi=None),
+        oa_work(2, [partner()], updated=OLD, doi=None),
+        oa_work(2, [author("Chen Jie", [NUDT_RAW]), partner()], updated=NEW, doi=None),
+    ]
+    result = ingest_paths(con, [write(tmp_path / "w.jsonl", records)], keep=keep).files[0]
+    assert result.duplicates_in_file == 2
+    stored = rows(con)
+    assert is_full(stored[wid(2)])
+    assert [a["author"]["display_name"] for a in stored[wid(2)]["authorships"]] == [
+        "Chen Jie",
+        "Mario Rossi",
+    ]
+    # the newest version of W1 has no link; whether or not its row is slim, it holds the
+    # newest version only (an older linked copy in the same file now keeps it in full)
+    assert stored[wid(1)]["title"] == "Newest"
+    names = [a["author"]["display_name"] for a in stored[wid(1)]["authorships"] or []]
+    assert "Chen Jie" not in names
+
+
+def test_the_same_file_again_is_unchanged(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    path = write(tmp_path / "w.jsonl", list(signal_works().values()))
+    ingest_paths(con, [path], keep=keep)
+    before = rows(con)
+    again = ingest_paths(con, [path], keep=keep)
+    assert [f.status for f in again.files] == ["unchanged"]
+    assert rows(con) == before
+
+
+def test_a_wider_filter_upgrades_the_same_version_and_a_narrower_never_downgrades(
+    tmp_path: Path,
+    con: duckdb.DuckDBPyConnection,
+    keep: ScreenableFilter,
+    keep_military: ScreenableFilter,
+) -> None:
+    civilian = civilian_ror()
+    records = [
+        oa_work(1, [author("Qi Lu", ["Lab 7"], [inst("I92", OPAQUE, "GB", ror=civilian)])]),
+        oa_work(2, [author("Chen Jie", [NUDT_RAW])]),
+        oa_work(3, [partner()]),
+    ]
+    path = write(tmp_path / "w.jsonl", records)
+    ingest_paths(con, [path], keep=keep_military)
+    stored = rows(con)
+    assert is_slim(stored[wid(1)]) and is_full(stored[wid(2)]) and is_slim(stored[wid(3)])
+
+    # all categories: the file is read again and the civilian-linked work gets its details
+    wider = ingest_paths(con, [path], keep=keep)
+    assert [f.status for f in wider.files] == ["loaded"]
+    stored = rows(con)
+    assert is_full(stored[wid(1)]) and is_full(stored[wid(2)]) and is_slim(stored[wid(3)])
+    assert con.execute("SELECT kept FROM ingested_files").fetchall() == [(keep.digest,)]
+
+    # military only again: covered by the wider read, nothing is re-read or downgraded
+    narrower = ingest_paths(con, [path], keep=keep_military)
+    assert [f.status for f in narrower.files] == ["unchanged"]
+    assert is_full(rows(con)[wid(1)])
+
+    # the same version under another name, read with the narrower filter: still not downgraded
+    copy = shutil.copy(path, tmp_path / "copy.jsonl")
+    with open(copy, "a", encoding="utf-8") as handle:
+        handle.write("\n")  # another sha256, the same records
+    ingest_paths(con, [Path(copy)], keep=keep_military)
+    stored = rows(con)
+    assert is_full(stored[wid(1)]) and is_full(stored[wid(2)]) and is_slim(stored[wid(3)])
+
+    # keep-all stores the remaining slim row in full
+    ingest_paths(con, [Path(copy)], keep=None)
+    assert all(is_full(r) for r in rows(con).values())
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. covers() and re-reading
+# ---------------------------------------------------------------------------------------------
+
+
+def test_covers(keep: ScreenableFilter, keep_military: ScreenableFilter, matcher: Matcher) -> None:
+    assert keep.covers(None) and keep.covers(KEPT_ALL)
+    assert keep_military.covers(KEPT_ALL)
+    # the same watchlist: a superset of the categories covers, a subset does not
+    assert keep.covers(keep.digest) and keep_military.covers(keep_military.digest)
+    assert keep_military.covers(keep.digest)
+    assert not keep.covers(keep_military.digest)
+    default = ScreenableFilter.for_matcher(matcher, parse_categories("military,seven_sons"))
+    assert default is not None
+    assert default.covers(keep.digest) and not default.covers(keep_military.digest)
+    # the digest names the watchlist fingerprint and the categories
+    assert keep.digest.startswith(keep.watchlist + ":")
+    assert keep_military.digest == f"{keep.watchlist}:military"
+    assert keep.watchlist == keep_military.watchlist
+    # another watchlist fingerprint, or a digest without categories
+    other = "watchlist-0000000000000000"
+    assert not keep_military.covers(f"{other}:{','.join(sorted(keep.categories))}")
+    assert not keep_military.covers(keep.watchlist)
+    assert not keep_military.covers(f"{keep.watchlist}:")
+    # the filter of the bundled watchlist is the same whichever way it is built
+    bundled = default_filter(None)
+    assert bundled is not None and bundled.digest == keep.digest
+
+
+def test_ingest_rereads_a_file_only_when_its_filter_does_not_cover(
+    tmp_path: Path,
+    con: duckdb.DuckDBPyConnection,
+    keep: ScreenableFilter,
+    keep_military: ScreenableFilter,
+) -> None:
+    path = write(tmp_path / "w.jsonl", list(signal_works().values()))
+    ingest_file(con, path, keep=keep_military)
+    assert ingest_file(con, path, keep=keep_military).status == "unchanged"
+    # another watchlist fingerprint recorded for the file: read again with this one
+    con.execute("UPDATE ingested_files SET kept = 'watchlist-0000000000000000:military'")
+    assert ingest_file(con, path, keep=keep_military).status == "loaded"
+    assert con.execute("SELECT kept FROM ingested_files").fetchall() == [(keep_military.digest,)]
+    # wider categories: read again; then covered
+    assert ingest_file(con, path, keep=keep).status == "loaded"
+    assert ingest_file(con, path, keep=keep).status == "unchanged"
+    # a file stored in full (or before the filter existed) needs no re-reading
+    con.execute(f"UPDATE ingested_files SET kept = '{KEPT_ALL}'")
+    assert ingest_file(con, path, keep=keep).status == "unchanged"
+    con.execute("UPDATE ingested_files SET kept = NULL")
+    assert ingest_file(con, path, keep=keep).status == "unchanged"
+    # keep-all reading a file recorded with a filter: read again, in full
+    con.execute("UPDATE ingested_files SET kept = $k", {"k": keep.digest})
+    assert ingest_file(con, path, keep=None).status == "loaded"
+    assert con.execute("SELECT kept FROM ingested_files").fetchall() == [(KEPT_ALL,)]
+    assert all(is_full(r) for r in rows(con).values())
+    assert con.execute("SELECT count(*) FROM ingested_files").fetchone() == (1,)
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. The key property: the filter never changes a screening's tables
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def components() -> Any:
+    return default_components()
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Every corpus the acceptance tests screen, as input files."""
+    tmp = tmp_path_factory.mktemp("corpora")
+    records, _ = unseen.build_cases()
+    pipeline = write(tmp / "pipeline.jsonl", pipeline_corpus())
+    return {
+        "sample": [SAMPLE],
+        "acceptance_unseen": [unseen.write_snapshot(tmp, records)],
+        "acceptance_wos": [WOS],
+        "pipeline_corpus": [pipeline],
+    }
+
+
+def screen_tables(
+    tmp: Path, files: list[Path], categories: str, components: Any, *, keep_all: bool
+) -> tuple[dict[str, bytes], dict[str, Any]]:
+    name = f"{categories}-{'all' if keep_all else 'slim'}"
+    out = tmp / name
+    run = screen(
+        tmp / f"{name}.duckdb",
+        out,
+        ScreenOptions(categories=parse_categories(categories)),
+        files=files,
+        components=components,
+        keep_all=keep_all,
+    )
+    return {t: (out / t).read_bytes() for t, _ in TABLES}, run.summary
+
+
+@pytest.mark.parametrize("categories", ["military,seven_sons", "all"])
+@pytest.mark.parametrize(
+    "name", ["sample", "acceptance_unseen", "acceptance_wos", "pipeline_corpus"]
+)
+def test_the_filter_never_changes_a_screenings_tables(
+    tmp_path: Path, corpora: dict[str, list[Path]], components: Any, name: str, categories: str
+) -> None:
+    files = corpora[name]
+    full, full_summary = screen_tables(tmp_path, files, categories, components, keep_all=True)
+    slim, slim_summary = screen_tables(tmp_path, files, categories, components, keep_all=False)
+    assert full_summary["flagged"] > 0
+    assert [t for t in full if full[t] != slim[t]] == []
+    assert slim_summary["flagged"] == full_summary["flagged"]
+    assert slim_summary["works_read"] == full_summary["works_read"]
+    assert full_summary["works_without_watchlist_signal"] == 0
+    # the filter did store works slim, or the comparison proves nothing. With every category
+    # the whole acceptance corpora pass the pre-filter (e.g. "Beijing University", an alias of
+    # Peking University, makes "University" an anchor), so only the default is required to.
+    if categories != "all" or name in ("sample", "pipeline_corpus"):
+        assert slim_summary["works_without_watchlist_signal"] > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. summary.json and the CLI
+# ---------------------------------------------------------------------------------------------
+
+
+def test_summary_counts_slim_works_and_names_files_filtered_for_fewer_categories(
+    tmp_path: Path, components: Any, keep_military: ScreenableFilter
+) -> None:
+    works = signal_works()
+    path = write(tmp_path / "w.jsonl", list(works.values()))
+    db = tmp_path / "s.duckdb"
+    con = open_store(db)
+    try:
+        ingest_paths(con, [path], keep=keep_military)
+        row = con.execute("SELECT count(*) FROM works WHERE NOT screenable").fetchone()
+    finally:
+        con.close()
+    slim = row[0] if row else 0
+    assert slim >= len(NEGATIVE)
+    warnings: list[str] = []
+    run = screen(
+        db,
+        tmp_path / "out",
+        ScreenOptions(categories=parse_categories("all")),
+        components=components,
+        warn=warnings.append,
+    )
+    written = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert written["works_without_watchlist_signal"] == slim
+    assert written["data_sources"]["filtered_with_another_watchlist"] == [str(path)]
+    assert run.summary["data_sources"]["filtered_with_another_watchlist"] == [str(path)]
+    assert len(warnings) == 1 and str(path) in warnings[0] and "another watchlist" in warnings[0]
+
+    # military only: the file's filter covers the screening, nothing to say
+    warnings.clear()
+    run = screen(db, tmp_path / "out2", ScreenOptions(categories={"military"}),
+                 components=components, warn=warnings.append)  # fmt: skip
+    assert run.summary["data_sources"]["filtered_with_another_watchlist"] == []
+    assert warnings == []
+
+
+def test_a_screen_with_a_matcher_double_keeps_everything(tmp_path: Path) -> None:
+    path = write(tmp_path / "w.jsonl", list(signal_works().values()))
+    run = screen(tmp_path / "s.duckdb", tmp_path / "out", ScreenOptions(), files=[path],
+                 components=(FakeMatcher(), FakeClassifier(), "fake"))  # fmt: skip
+    assert run.summary["works_without_watchlist_signal"] == 0
+    assert run.summary["data_sources"]["filtered_with_another_watchlist"] == []
+
+
+def test_cli_screen_warns_about_a_file_filtered_for_fewer_categories(tmp_path: Path) -> None:
+    path = write(tmp_path / "w.jsonl", list(signal_works().values()))
+    db = tmp_path / "s.duckdb"
+    runner = CliRunner(env=WIDE)
+    result = runner.invoke(app, ["ingest", str(path), "--db", str(db), "--categories", "military"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app, ["screen", "--db", str(db), "--out", str(tmp_path / "out"), "--categories", "all"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ingested with another watchlist" in result.output
+    assert str(path) in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["data_sources"]["filtered_with_another_watchlist"] == [str(path)]
+    # the default categories (military, seven_sons) are not covered by military only either
+    result = runner.invoke(app, ["screen", "--db", str(db), "--out", str(tmp_path / "out2")])
+    assert result.exit_code == 0, result.output
+    assert "ingested with another watchlist" in result.output
+
+
+def test_cli_ingest_keep_all_and_default(tmp_path: Path) -> None:
+    path = write(tmp_path / "w.jsonl", list(signal_works().values()))
+    runner = CliRunner(env=WIDE)
+    total = len(signal_works())
+    for flag in ([], ["--keep-all"]):
+        db = tmp_path / f"s{len(flag)}.duckdb"
+        result = runner.invoke(app, ["ingest", str(path), "--db", str(db), *flag])
+        assert result.exit_code == 0, result.output
+        assert f"store {db}: {total} works" in result.output
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            counts = con.execute(
+                "SELECT count(*) FILTER (WHERE NOT screenable), count(*) FILTER (WHERE screenable"
+                " AND authorships IS NOT NULL) FROM works"
+            ).fetchone()
+            kept = con.execute("SELECT kept FROM ingested_files").fetchone()
+        finally:
+            con.close()
+        assert counts is not None and kept is not None
+        if flag:  # every work in full, the file recorded as read in full
+            assert counts == (0, total) and kept == (KEPT_ALL,)
+        else:  # the default: the whole watchlist (--categories all)
+            assert counts[0] >= 2 and sum(counts) == total
+            assert kept[0].endswith(":" + ",".join(sorted(parse_categories("all"))))
+
+
+def test_cli_ingest_bad_categories_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    path = write(tmp_path / "w.jsonl", list(signal_works().values()))
+    db = tmp_path / "s.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-c", "from dualscope.cli import main; main()", "ingest", str(path),
+         "--db", str(db), "--categories", "bogus"],
+        capture_output=True, text=True, env=WIDE, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "unknown category 'bogus'" in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not db.exists()  # the options fail before the store is opened
