@@ -156,6 +156,18 @@ def normalise_id(value: str) -> str:
     return value.lower()
 
 
+_ID_HOSTS = ("", "ror.org/", "openalex.org/institutions/", "openalex.org/")
+
+
+def written_id_forms(ids: Iterable[str]) -> set[str]:
+    """Every lower-cased way of writing ``ids`` (normalised ids, as in ``WatchlistIndex.ids``)
+    that :func:`normalise_id` reads back as one of them, once trimmed: bare, or after
+    ``ror.org/``, ``openalex.org/`` or ``openalex.org/institutions/``, with or without
+    ``http://`` or ``https://``. For exact, vectorised look-ups of raw identifiers."""
+    prefixes = [scheme + host for scheme in ("", "http://", "https://") for host in _ID_HOSTS]
+    return {prefix + value.lower() for value in ids for prefix in prefixes}
+
+
 # Chinese military names are often written without the army prefix: "国防科技大学" for
 # "中国人民解放军国防科技大学".
 _PLA_PREFIXES = ("中国人民解放军", "人民解放军", "解放军")

@@ -22,11 +22,11 @@ anchor, or resembles an anchor word the way a fuzzy typo must. Besides names:
 - CETC numbered institutes ("14th Research Institute of CETC"): ``cetc``, ``electronics``;
 - Chinese names: any character from U+2E80 up (CJK, kana, full-width forms) passes.
 
-How it runs. SQL splits each distinct string into tokens on whitespace and ASCII punctuation
-(never finer than :func:`~dualscope.matching.normalize.fold` splits, so no token fold would
-join is cut); Python canonicalises each *distinct token* once (far fewer than strings) and keeps
-the anchor tokens; a semi-join in DuckDB marks the strings that hold one. The matcher's own data
-(index, fuzzy shapes, phrase table) is read, never changed.
+How it runs. Arrow (RE2, C++) splits each distinct string into tokens on whitespace and ASCII
+punctuation (never finer than :func:`~dualscope.matching.normalize.fold` splits, so no token
+fold would join is cut); Python canonicalises each *distinct token* once (far fewer than
+strings) and keeps the anchor tokens; hash look-ups pick out the strings that hold one. The
+matcher's own data (index, fuzzy shapes, phrase table) is read, never changed.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz.distance import OSA
 
 from dualscope.matching.abbreviations import STOPWORDS, canonical
@@ -55,21 +56,6 @@ _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _CETC_ID = "china-electronics-technology-group-corporation"
 _CETC_ANCHORS = ("cetc", "electronics")
 FUZZY_SPAN = 2  # the fuzzy rule compares words of about the same length (± 2)
-
-# SQL over a table ``{source}(raw)`` of distinct strings.
-# Occurrences of each token (a frequency estimate: a token twice in a string counts twice).
-STRING_TOKEN_COUNTS = """
-SELECT tok, count(*) AS strings FROM (
-    SELECT unnest(string_split_regex(raw, $split)) AS tok FROM {source}
-) WHERE tok <> '' GROUP BY tok
-"""  # noqa: S105 (SQL, not a secret)
-MAY_MATCH = """
-SELECT raw FROM {source} WHERE regexp_matches(raw, $east_asian)
-UNION
-SELECT DISTINCT t.raw
-FROM (SELECT raw, unnest(string_split_regex(raw, $split)) AS tok FROM {source}) t
-SEMI JOIN {anchors} a ON a.tok = t.tok
-"""
 
 
 def _rank(key: str, frequency: Mapping[str, int]) -> tuple[int, bool, bool, int]:
@@ -195,33 +181,57 @@ class Prefilter:
         anchors = anchors or self.anchors()
         return any(self.is_anchor(t, anchors) for t in re.split(TOKEN_SPLIT, raw) if t)
 
+    def select(self, strings: pa.Array, anchors: Anchors | None = None) -> tuple[pa.Array, Anchors]:
+        """The distinct strings of ``strings`` that may match, and the anchors used: chosen
+        here for this corpus (token frequencies of these strings) when ``anchors`` is ``None``.
+
+        In bulk, in Arrow: the distinct strings are split into tokens (RE2, C++), tokens are
+        counted, Python decides once per distinct token, and the strings holding an anchor
+        token (or East Asian script) are picked out by hash look-ups.
+        """
+        distinct = pc.unique(strings.cast(pa.string()))
+        tokens = pc.split_pattern_regex(distinct, TOKEN_SPLIT)
+        flat = pc.list_flatten(tokens)
+        counts = pc.value_counts(flat)
+        pairs = [
+            (token, int(count))
+            for token, count in zip(
+                counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True
+            )
+            if token
+        ]
+        if anchors is None:
+            frequency: Counter[str] = Counter()
+            for token, count in pairs:
+                for key in self.token_keys(token):
+                    frequency[key] += count
+            anchors = self.anchors(frequency)
+        kept = pa.array([t for t, _ in pairs if self.is_anchor(t, anchors)], type=pa.string())
+        holding = pc.filter(pc.list_parent_indices(tokens), pc.is_in(flat, value_set=kept))
+        east_asian = pc.fill_null(pc.match_substring_regex(distinct, EAST_ASIAN), False)
+        passing = pc.unique(
+            pa.concat_arrays([pc.take(distinct, holding), pc.filter(distinct, east_asian)])
+        )
+        return pc.drop_null(passing), anchors
+
     def mark(self, con: duckdb.DuckDBPyConnection, source: str, target: str) -> int:
         """Create temp table ``target(raw)``: the strings of ``source(raw)`` that may match.
 
         ``source`` must hold distinct strings in a column ``raw``. Anchors are chosen for
         this corpus (see :meth:`anchors`). Returns the number of strings that pass.
         """
-        params = {"split": TOKEN_SPLIT}
-        rows = con.execute(STRING_TOKEN_COUNTS.format(source=source), params).fetchall()
-        frequency: Counter[str] = Counter()
-        for token, count in rows:
-            for key in self.token_keys(token):
-                frequency[key] += int(count)
-        anchors = self.anchors(frequency)
-        kept = [token for token, _ in rows if self.is_anchor(token, anchors)]
-        table = pa.table({"tok": pa.array(kept, type=pa.string())})
-        view = f"{target}_anchors"
-        con.register(view, table)
+        # con.sql refuses to run while an earlier execute() result is unread: a finished
+        # statement closes it.
+        con.execute("SELECT 1").fetchall()
+        strings = con.sql(f"SELECT raw FROM {source}").to_arrow_table().column("raw")  # noqa: S608
+        passing, _ = self.select(strings.combine_chunks())
+        view = f"{target}_arrow"
+        con.register(view, pa.table({"raw": passing}))
         try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {target} AS "
-                + MAY_MATCH.format(source=source, anchors=view),
-                {**params, "east_asian": EAST_ASIAN},
-            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT raw FROM {view}")  # noqa: S608
         finally:
             con.unregister(view)
-        row = con.execute(f"SELECT count(*) FROM {target}").fetchone()  # noqa: S608
-        return int(row[0]) if row else 0
+        return len(passing)
 
 
 @dataclass(frozen=True)

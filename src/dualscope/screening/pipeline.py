@@ -196,7 +196,7 @@ def _assemble(con: duckdb.DuckDBPyConnection, classifier: ClassifierLike) -> lis
 
 ClassifyInput = tuple[str | None, str | None, list[str], list[tuple[str, str]]]
 Areas = list[tuple[str, float, str]]
-PARALLEL_CLASSIFY_MIN = 1_000
+PARALLEL_CLASSIFY_MIN = 10_000  # the classifier does thousands a second; forking costs more
 _CLASSIFIER: dict[str, ClassifierLike] = {}
 
 

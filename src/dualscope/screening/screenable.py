@@ -32,7 +32,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -40,8 +39,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dualscope.matching.index import WatchlistIndex
-from dualscope.matching.prefilter import EAST_ASIAN, TOKEN_SPLIT, Anchors, Prefilter
+from dualscope.matching.index import WatchlistIndex, written_id_forms
+from dualscope.matching.prefilter import Anchors, Prefilter
 from dualscope.store.ingest import KEPT_ALL
 
 # Bump when the logic below changes what is kept: files filtered by an older logic are then
@@ -53,8 +52,6 @@ DOI_NORM = (
     "nullif(lower(regexp_replace(trim({col}), "
     "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')"
 )
-# The hosts index.normalise_id strips from an identifier (after an optional http(s)://).
-_ID_HOSTS = ("", "ror.org/", "openalex.org/institutions/", "openalex.org/")
 BATCH_ROWS = 100_000  # works per Arrow batch: bounds the memory of the pass
 
 # The staged works' authorships, for the Arrow pass of ScreenableFilter.mark.
@@ -204,45 +201,15 @@ class ScreenableFilter:
     @functools.cached_property
     def _id_forms(self) -> pa.Array:
         """Every written form ``index.normalise_id`` reads as one of :attr:`ids`, lower-cased."""
-        forms = {
-            prefix + value
-            for value in self.ids
-            for prefix in (
-                "",
-                *(scheme + host for scheme in ("", "http://", "https://") for host in _ID_HOSTS),
-            )
-        }
-        return pa.array(sorted(forms), type=pa.string())
+        return pa.array(sorted(written_id_forms(self.ids)), type=pa.string())
 
     def _text_hits(
         self, text: pa.Array, work_of_text: pa.Array, anchors: Anchors | None
     ) -> tuple[pa.Array, Anchors]:
         """Works (by row) holding a string the pre-filter lets through, and the anchors used
-        (chosen here from this text's token frequencies when ``anchors`` is ``None``)."""
-        distinct = pc.unique(text)
-        tokens = pc.split_pattern_regex(distinct, TOKEN_SPLIT)
-        flat = pc.list_flatten(tokens)
-        string_of_token = pc.list_parent_indices(tokens)
-        counts = pc.value_counts(flat)
-        pairs = list(
-            zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
-        )
-        if anchors is None:
-            frequency: Counter[str] = Counter()
-            for token, count in pairs:
-                if token:
-                    for key in self.prefilter.token_keys(token):
-                        frequency[key] += int(count)
-            anchors = self.prefilter.anchors(frequency)
-        anchor_tokens = pa.array(
-            [t for t, _ in pairs if t and self.prefilter.is_anchor(t, anchors)], type=pa.string()
-        )
-        passing = pc.filter(string_of_token, pc.is_in(flat, value_set=anchor_tokens))
-        east_asian = pc.fill_null(pc.match_substring_regex(distinct, EAST_ASIAN), False)
-        passing_strings = pa.concat_arrays(
-            [pc.take(distinct, passing), pc.filter(distinct, east_asian)]
-        )
-        return pc.filter(work_of_text, pc.is_in(text, value_set=passing_strings)), anchors
+        (chosen from this text's token frequencies when ``anchors`` is ``None``)."""
+        passing, anchors = self.prefilter.select(text, anchors)
+        return pc.filter(work_of_text, pc.is_in(text, value_set=passing)), anchors
 
 
 def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:
