@@ -33,8 +33,10 @@ from dualscope.cli import app
 from dualscope.matching.matcher import Matcher
 from dualscope.screening.options import ScreenOptions, parse_categories
 from dualscope.screening.outputs import TABLES
+from dualscope.screening.pipeline import run_screening
 from dualscope.screening.run import default_components, screen
 from dualscope.screening.screenable import ScreenableFilter, default_filter
+from dualscope.screening.summary import build_summary
 from dualscope.store.db import open_store
 from dualscope.store.ingest import (
     KEPT_ALL,
@@ -345,7 +347,12 @@ def test_mark_and_rows_to_keep_on_the_ingest_stage(
     assert keep_default.rows_to_keep(authorships) == list(range(len(POSITIVE)))
     assert keep_default.rows_to_keep(authorships.slice(0, 0)) == []
     assert keep_default.mark(con, "_ingest_stage", "_marked") == len(POSITIVE)
-    marked = {r[0] for r in con.execute("SELECT id FROM _marked").fetchall()}
+    marked = {
+        r[0]
+        for r in con.execute(
+            "SELECT s.id FROM _ingest_stage s SEMI JOIN _marked m ON m.row = s.rowid"
+        ).fetchall()
+    }
     assert marked == {w["id"] for w in works[: len(POSITIVE)]}
 
 
@@ -537,7 +544,7 @@ def test_a_wider_filter_upgrades_the_same_version_and_a_narrower_never_downgrade
 
     # all categories: the file is read again and the civilian-linked work gets its details
     wider = ingest_paths(con, [path], keep=keep)
-    assert [f.status for f in wider.files] == ["loaded"]
+    assert [f.status for f in wider.files] == ["reread"]
     stored = rows(con)
     assert is_full(stored[wid(1)]) and is_full(stored[wid(2)]) and is_slim(stored[wid(3)])
     assert con.execute("SELECT kept FROM ingested_files").fetchall() == [(keep.digest,)]
@@ -600,10 +607,16 @@ def test_ingest_rereads_a_file_only_when_its_filter_does_not_cover(
     assert ingest_file(con, path, keep=keep_military).status == "unchanged"
     # another watchlist fingerprint recorded for the file: read again with this one
     con.execute("UPDATE ingested_files SET kept = 'watchlist-0000000000000000:military'")
-    assert ingest_file(con, path, keep=keep_military).status == "loaded"
+    counts = con.execute("SELECT records_read, records_replaced FROM ingested_files").fetchall()
+    assert ingest_file(con, path, keep=keep_military).status == "reread"
     assert con.execute("SELECT kept FROM ingested_files").fetchall() == [(keep_military.digest,)]
+    # a re-read file keeps the counts of its first reading (its works are no duplicates)
+    assert (
+        con.execute("SELECT records_read, records_replaced FROM ingested_files").fetchall()
+        == counts
+    )
     # wider categories: read again; then covered
-    assert ingest_file(con, path, keep=keep).status == "loaded"
+    assert ingest_file(con, path, keep=keep).status == "reread"
     assert ingest_file(con, path, keep=keep).status == "unchanged"
     # a file stored in full (or before the filter existed) needs no re-reading
     con.execute(f"UPDATE ingested_files SET kept = '{KEPT_ALL}'")
@@ -612,7 +625,7 @@ def test_ingest_rereads_a_file_only_when_its_filter_does_not_cover(
     assert ingest_file(con, path, keep=keep).status == "unchanged"
     # keep-all reading a file recorded with a filter: read again, in full
     con.execute("UPDATE ingested_files SET kept = $k", {"k": keep.digest})
-    assert ingest_file(con, path, keep=None).status == "loaded"
+    assert ingest_file(con, path, keep=None).status == "reread"
     assert con.execute("SELECT kept FROM ingested_files").fetchall() == [(KEPT_ALL,)]
     assert all(is_full(r) for r in rows(con).values())
     assert con.execute("SELECT count(*) FROM ingested_files").fetchone() == (1,)
@@ -788,3 +801,80 @@ def test_cli_ingest_bad_categories_is_one_line_and_exit_2(tmp_path: Path) -> Non
     assert len(lines) == 1 and "unknown category 'bogus'" in lines[0], proc.stderr
     assert "Traceback" not in proc.stderr
     assert not db.exists()  # the options fail before the store is opened
+
+
+# --- order of files and versions (found in review; each failed before its fix) -----------
+
+
+def nudt_author() -> dict[str, Any]:
+    return author("Chen Jie", [NUDT_RAW], [])
+
+
+def test_a_partner_record_read_before_its_nudt_doi_sibling_is_read_again_and_flagged(
+    tmp_path: Path,
+) -> None:
+    """One paper, two records sharing a DOI (two sources): the partner-only record comes first
+    (stored slim), the NUDT-only record in a later file. Ingest reads the first file again, so
+    the paper is flagged exactly as with keep_all."""
+    doi = "https://doi.org/10.99999/order.1"
+    first = write(tmp_path / "a_partner.jsonl", [oa_work(1, [partner()], doi=doi)])
+    second = write(tmp_path / "b_nudt.jsonl", [oa_work(2, [nudt_author()], doi=doi)])
+    components = default_components()
+    outs = {}
+    for keep_all in (True, False):
+        out = tmp_path / f"out-{keep_all}"
+        run = screen(
+            tmp_path / f"{keep_all}.duckdb", out, ScreenOptions(),
+            files=[first, second], components=components, keep_all=keep_all,
+        )  # fmt: skip
+        outs[keep_all] = ((out / "works.csv").read_bytes(), run.summary["flagged"])
+        if not keep_all:
+            assert run.ingest is not None
+            assert [f.path.name for f in run.ingest.reread] == ["a_partner.jsonl"]
+            assert run.ingest.as_dict()["records_read"] == 2  # the re-read is not counted twice
+    assert outs[True][1] == 1
+    assert outs[False] == outs[True]
+
+
+def test_a_sibling_whose_file_is_gone_is_reported(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    doi = "https://doi.org/10.99999/order.2"
+    first = write(tmp_path / "a_partner.jsonl", [oa_work(1, [partner()], doi=doi)])
+    ingest_paths(con, [first], keep=keep)
+    first.unlink()
+    warnings: list[str] = []
+    second = write(tmp_path / "b_nudt.jsonl", [oa_work(2, [nudt_author()], doi=doi)])
+    report = ingest_paths(con, [second], keep=keep, warn=warnings.append)
+    assert report.unrecoverable_siblings == 1
+    assert any("a_partner.jsonl" in w and "gone or changed" in w for w in warnings)
+    summary = build_summary(
+        con,
+        run_screening(con, ScreenOptions(), *default_components()[:2], lambda _: None),
+        watchlist_version=None,
+    )
+    assert summary["works_without_details_in_a_screened_doi_group"] == 1
+
+
+def test_a_newer_unlinked_version_with_the_same_doi_is_stored_slim(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    """Older full then newer slim: slim. The older row of the *same work* is no DOI sibling."""
+    doi = "https://doi.org/10.99999/self.1"
+    old = [oa_work(1, [nudt_author(), partner()], doi=doi, updated="2023-01-01")]
+    new = [oa_work(1, [partner()], doi=doi, updated="2025-01-01")]
+    ingest_paths(con, [write(tmp_path / "old.jsonl", old)], keep=keep)
+    ingest_paths(con, [write(tmp_path / "new.jsonl", new)], keep=keep)
+    assert is_slim(rows(con)[wid(1)])
+
+
+def test_in_one_file_the_newest_unlinked_copy_is_stored_slim(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    """The older linked copy of the same work (or its DOI) does not mark the newest one."""
+    records = [
+        oa_work(1, [partner()], updated="2025-01-01"),
+        oa_work(1, [nudt_author(), partner()], updated="2023-01-01"),
+    ]
+    ingest_paths(con, [write(tmp_path / "w.jsonl", records)], keep=keep)
+    assert is_slim(rows(con)[wid(1)])

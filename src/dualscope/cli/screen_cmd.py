@@ -51,6 +51,11 @@ def print_ingest(report: IngestReport) -> None:
     if skipped["by_reason"]:
         line += " (" + ", ".join(f"{r}: {n}" for r, n in skipped["by_reason"].items()) + ")"
     console.print(line, highlight=False)
+    for f in report.reread:
+        console.print(
+            f"read again: {f.path} (works sharing a DOI with works the watchlist could flag)",
+            highlight=False,
+        )
 
 
 def format_option() -> Any:

@@ -47,6 +47,8 @@ from dualscope.store.ingest import KEPT_ALL
 # re-read on re-ingest, like files filtered with another watchlist.
 FILTER_VERSION = 1
 
+# A work id as stored in `works.work_id` (store.ingest.STAGED_SELECT does the same).
+WORK_ID_NORM = "regexp_replace(trim({col}), '^https?://openalex\\.org/', '')"
 # A DOI as stored in `works.doi` (store.ingest.STAGED_SELECT does the same).
 DOI_NORM = (
     "nullif(lower(regexp_replace(trim({col}), "
@@ -55,22 +57,24 @@ DOI_NORM = (
 BATCH_ROWS = 100_000  # works per Arrow batch: bounds the memory of the pass
 
 # The staged works' authorships, for the Arrow pass of ScreenableFilter.mark.
-AUTHORSHIPS = "SELECT id, authorships FROM {stage}"
-# Kept works and the works sharing their DOI, in this file or (screenable) in the store.
+AUTHORSHIPS = "SELECT rowid AS row, authorships FROM {stage}"
+# Kept rows, and the rows of other works sharing their DOI, in this file or in the store.
+# A copy of the *same* work (an older or newer version) is no sibling: its own content decides.
 WITH_DOI_SIBLINGS = """
 CREATE OR REPLACE TEMP TABLE {target} AS
-WITH hit AS (
-    SELECT s.id, {doi} AS doi FROM {stage} s SEMI JOIN _keep_rows k ON k.id = s.id
-), dois AS (
-    SELECT doi FROM hit WHERE doi IS NOT NULL
+WITH staged AS (
+    SELECT rowid AS row, {work_id} AS work_id, {doi} AS doi FROM {stage}
+), hit AS (
+    SELECT staged.* FROM staged SEMI JOIN _keep_rows k ON k.row = staged.row
+), sibling AS (
+    SELECT s.row FROM staged s JOIN hit h ON h.doi = s.doi AND h.work_id <> s.work_id
     UNION
-    SELECT doi FROM works
-    WHERE doi IS NOT NULL AND screenable IS NOT FALSE
-      AND doi IN (SELECT {doi} FROM {stage})
+    SELECT s.row FROM staged s JOIN works w ON w.doi = s.doi AND w.work_id <> s.work_id
+    WHERE w.screenable IS NOT FALSE
 )
-SELECT id FROM hit
+SELECT row FROM hit
 UNION
-SELECT id FROM {stage} WHERE {doi} IN (SELECT doi FROM dois)
+SELECT row FROM sibling
 """
 
 
@@ -123,7 +127,7 @@ class ScreenableFilter:
         return watchlist == self.watchlist and self.categories <= set(categories.split(","))
 
     def mark(self, con: duckdb.DuckDBPyConnection, stage: str, target: str) -> int:
-        """Create temp table ``target(id)``: the ``id`` of each row of ``stage`` to keep in full
+        """Create temp table ``target(row)``: the ``rowid`` of each row of ``stage`` to keep in full
         (``stage`` has the columns of ``store.ingest.READ_COLUMNS``). Returns how many.
 
         The authorships stream to Arrow in batches; strings, tokens and identifiers are
@@ -139,16 +143,21 @@ class ScreenableFilter:
         kept: list[pa.Array] = []
         for batch in reader:
             rows, anchors = self._rows_to_keep(batch.column("authorships"), anchors)
-            kept.append(pc.take(batch.column("id"), pa.array(rows, type=pa.int64())))
-        ids = pa.concat_arrays(kept) if kept else pa.array([], type=pa.string())
-        con.register("_keep_rows_arrow", pa.table({"id": ids}))
+            kept.append(pc.take(batch.column("row"), pa.array(rows, type=pa.int64())))
+        rows_kept = pa.concat_arrays(kept) if kept else pa.array([], type=pa.int64())
+        con.register("_keep_rows_arrow", pa.table({"row": rows_kept.cast(pa.int64())}))
         try:
             con.execute("CREATE OR REPLACE TEMP TABLE _keep_rows AS SELECT * FROM _keep_rows_arrow")
         finally:
             con.unregister("_keep_rows_arrow")
         try:
             con.execute(
-                WITH_DOI_SIBLINGS.format(target=target, stage=stage, doi=DOI_NORM.format(col="doi"))
+                WITH_DOI_SIBLINGS.format(
+                    target=target,
+                    stage=stage,
+                    doi=DOI_NORM.format(col="doi"),
+                    work_id=WORK_ID_NORM.format(col="id"),
+                )
             )
         finally:
             con.execute("DROP TABLE IF EXISTS _keep_rows")

@@ -139,7 +139,7 @@ WORKS_COLUMNS = (
     "topics, authorships, source, source_file, screenable"
 )
 KEEP_ALL = "true"
-KEEP_MARKED = "id IN (SELECT id FROM _ingest_keep)"
+KEEP_MARKED = "rowid IN (SELECT row FROM _ingest_keep)"
 # When the file repeats an id: one row per id, the newest updated_date; on a tie the later line
 # of the file, as in the OpenAlex snapshot.
 DEDUPLICATE = """
@@ -191,12 +191,32 @@ def merge_sql(*, deduplicate: bool, upsert: bool, keep: str = KEEP_ALL) -> str:
     return insert + (UPSERT if upsert else "")
 
 
+# A file read again with the same content (another watchlist filter, or for DOI siblings)
+# keeps the counts of its first reading: they describe the file, and its works are not
+# duplicates of themselves.
 RECORD_FILE = """
-INSERT OR REPLACE INTO ingested_files
+INSERT INTO ingested_files
     (path, sha256, records_read, records_loaded, records_skipped, ingested_at,
      records_replaced, records_stale, skipped_reasons, kind, skipped_first, kept)
 VALUES ($path, $sha256, $read, $loaded, $skipped, now(), $replaced, $stale, $reasons, $kind,
         $first, $kept)
+ON CONFLICT (path) DO UPDATE SET
+    ingested_at = excluded.ingested_at, kind = excluded.kind, kept = excluded.kept,
+    records_read = CASE WHEN ingested_files.sha256 = excluded.sha256
+        THEN ingested_files.records_read ELSE excluded.records_read END,
+    records_loaded = CASE WHEN ingested_files.sha256 = excluded.sha256
+        THEN ingested_files.records_loaded ELSE excluded.records_loaded END,
+    records_skipped = CASE WHEN ingested_files.sha256 = excluded.sha256
+        THEN ingested_files.records_skipped ELSE excluded.records_skipped END,
+    records_replaced = CASE WHEN ingested_files.sha256 = excluded.sha256
+        THEN ingested_files.records_replaced ELSE excluded.records_replaced END,
+    records_stale = CASE WHEN ingested_files.sha256 = excluded.sha256
+        THEN ingested_files.records_stale ELSE excluded.records_stale END,
+    skipped_reasons = CASE WHEN ingested_files.sha256 = excluded.sha256
+        THEN ingested_files.skipped_reasons ELSE excluded.skipped_reasons END,
+    skipped_first = CASE WHEN ingested_files.sha256 = excluded.sha256
+        THEN ingested_files.skipped_first ELSE excluded.skipped_first END,
+    sha256 = excluded.sha256
 """
 
 OPENALEX_PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.ndjson", "*.ndjson.gz", "*.json", "part_*.gz")
@@ -224,7 +244,7 @@ class KeepFilter(Protocol):
         ...
 
     def mark(self, con: duckdb.DuckDBPyConnection, stage: str, target: str) -> int:
-        """Create temp table ``target(id)`` of the ``stage`` ids to keep in full."""
+        """Create temp table ``target(row)`` of the ``stage`` rowids to keep in full."""
         ...
 
 
@@ -266,9 +286,15 @@ class IngestReport:
     """Totals of one `ingest` run, as printed and written into summary.json."""
 
     files: list[FileResult] = field(default_factory=list)
+    # files read again so that slim rows sharing a DOI with a newly kept work get their
+    # details (not counted in the totals: their records were counted when first read)
+    reread: list[FileResult] = field(default_factory=list)
+    # slim rows sharing a DOI with a kept work whose file could not be read again
+    unrecoverable_siblings: int = 0
 
     def total(self, name: str) -> int:
-        return sum(int(getattr(f, name)) for f in self.files)
+        """Sum over the files read for the first time (a re-read file was counted before)."""
+        return sum(int(getattr(f, name)) for f in self.files if f.status != "reread")
 
     def skipped_by_reason(self) -> dict[str, int]:
         reasons: dict[str, int] = {}
@@ -283,6 +309,7 @@ class IngestReport:
             "files_unchanged": sum(f.status == "unchanged" for f in self.files),
             "files_empty": sum(f.status == "empty" for f in self.files),
             "files_unrecognised": sum(f.status == "unrecognised" for f in self.files),
+            "files_reread": sum(f.status == "reread" for f in self.files) + len(self.reread),
             "records_read": self.total("records_read"),
             "records_loaded": self.total("loaded"),
             "duplicates_replaced": self.total("replaced") + self.total("duplicates_in_file"),
@@ -364,7 +391,65 @@ def ingest_paths(
             if warn:
                 warn(f"{path}: not a recognised input; skipped")
             report.files.append(FileResult(path, kind="", status="unrecognised"))
+    if keep is not None:
+        _reread_slim_siblings(con, report, keep=keep, strict=strict, warn=warn)
     return report
+
+
+# Files holding a slim row that shares its DOI with a kept row of another work: one paper from
+# two sources, the partner's record read before the watchlist author's (see screenable).
+SLIM_SIBLING_FILES = """
+SELECT s.source_file, count(DISTINCT s.work_id)
+FROM works s JOIN works k ON k.doi = s.doi AND k.work_id <> s.work_id
+WHERE s.screenable = false AND k.screenable IS NOT FALSE AND s.doi IS NOT NULL
+GROUP BY 1 ORDER BY 1
+"""
+
+
+def _reread_slim_siblings(
+    con: duckdb.DuckDBPyConnection,
+    report: IngestReport,
+    *,
+    keep: KeepFilter,
+    strict: bool,
+    warn: Warn | None,
+) -> None:
+    """Read again the files whose slim rows now have a kept DOI sibling, so the paper's records
+    are screened together whatever order the files came in. Each file at most once per run."""
+    done: set[str] = set()
+    while True:
+        pending = [
+            (str(name), int(count))
+            for name, count in con.execute(SLIM_SIBLING_FILES).fetchall()
+            if name is not None and str(name) not in done
+        ]
+        if not pending:
+            return
+        for name, count in pending:
+            done.add(name)
+            path = Path(name)
+            row = (
+                con.execute(
+                    "SELECT kind, sha256 FROM ingested_files WHERE path = $p",
+                    {"p": str(path.resolve())},
+                ).fetchall()
+                if path.is_file()
+                else []
+            )
+            if not row or sha256_of(path) != row[0][1]:
+                report.unrecoverable_siblings += count
+                if warn:
+                    warn(
+                        f"{name}: {count} works share a DOI with works the watchlist could flag "
+                        "but were stored without affiliations, and the file is gone or changed; "
+                        "ingest it again (or with --keep-all) to screen them together"
+                    )
+                continue
+            kind = str(row[0][0] or "")
+            fmt = kind if kind not in ("jsonl", "api_page", "json_array", "") else None
+            report.reread.append(
+                ingest_file(con, path, strict=strict, warn=warn, fmt=fmt, keep=keep, force=True)
+            )
 
 
 def ingest_file(
@@ -375,8 +460,10 @@ def ingest_file(
     warn: Warn | None = None,
     fmt: str | None = None,
     keep: KeepFilter | None = None,
+    force: bool = False,
 ) -> FileResult:
-    """Load one file into ``works`` in one transaction; a file already loaded changes nothing.
+    """Load one file into ``works`` in one transaction; a file already loaded changes nothing
+    (unless ``force``: read it again, e.g. to give slim rows their details).
 
     ``fmt`` (``openalex`` or an export format, see :func:`input_format`) overrides detection.
     ``keep``: see :func:`ingest_paths`. A file loaded before with another filter (another
@@ -391,13 +478,15 @@ def ingest_file(
     seen = con.execute(
         "SELECT kept FROM ingested_files WHERE sha256 = $sha", {"sha": digest}
     ).fetchall()
-    if any(_covers(kept, keep) for (kept,) in seen):
+    if not force and any(_covers(kept, keep) for (kept,) in seen):
         return FileResult(path, kind="", status="unchanged")
     skips = SkipLog(path, strict=strict)
     try:
         kind, source = _classify(path, fmt)
         with tempfile.TemporaryDirectory(prefix="dualscope-ingest-") as tmp:
             result = _load(con, path, kind, source, digest, skips, Path(tmp), keep)
+        if seen and result.status == "loaded":
+            result.status = "reread"  # counted when first read; see RECORD_FILE
     except OSError as exc:  # the store is unchanged: _load rolls back its transaction
         raise InputError(
             path, f"cannot be read ({exc.strerror or exc})", hint="nothing from it was loaded"
