@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from dualscope.geo.organisation import organisation_of
 from dualscope.geo.vocab import norm_key, vocab
-from dualscope.matching.index import WatchlistIndex, normalise_id, written_id_forms
+from dualscope.matching.index import WatchlistIndex, written_id_forms
 from dualscope.matching.prefilter import Prefilter
 from dualscope.matching.types import Match
 from dualscope.screening import scan
@@ -259,19 +259,9 @@ def _resolve_institutions(
     inst_rows.update({name: [] for name, _ in _VERDICT_FIELDS})
     seen: set[tuple[str | None, str | None, str | None]] = set()
     index = getattr(matcher, "index", None)
-    known_ids = set(index.ids) if isinstance(index, WatchlistIndex) else None
-    query = scan.DISTINCT_INSTITUTIONS
-    if known_ids is not None:
-        # Only institutions the matcher reads by name (in China or unplaced) or that carry an
-        # id written as a watchlist id: the others cannot match (skipped below anyway).
-        forms = pa.table({"form": pa.array(sorted(written_id_forms(known_ids)), pa.string())})
-        con.register("_watch_id_forms_arrow", forms)
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _watch_id_forms AS SELECT * FROM _watch_id_forms_arrow"
-        )
-        con.unregister("_watch_id_forms_arrow")
-        query = scan.DISTINCT_INSTITUTIONS_TO_MATCH
-    result = con.execute(query)
+    # every written form of a watchlist id, lower-cased (None: a matcher without an index)
+    id_forms = written_id_forms(index.ids) if isinstance(index, WatchlistIndex) else None
+    result = con.execute(scan.DISTINCT_INSTITUTIONS)
     while batch := result.fetchmany(BATCH):
         for inst_id, ror, name, country_code, lineage in batch:
             key = (inst_id, ror, name)
@@ -286,8 +276,8 @@ def _resolve_institutions(
             # look each up, normalised, and find nothing).
             if (
                 text is None
-                and known_ids is not None
-                and not any(normalise_id(v) in known_ids for v in ids)
+                and id_forms is not None
+                and not any(v.strip().lower() in id_forms for v in ids)
             ):
                 continue
             matches = matcher.match(text, ids, country_code)

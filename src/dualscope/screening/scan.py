@@ -121,19 +121,6 @@ SELECT DISTINCT i.id, i.ror, i.display_name, upper(i.country_code) AS country_co
 FROM (SELECT unnest(institutions) AS i FROM _screen_cand)
 """
 
-# The same, only those the matcher could match: placed in China or nowhere (read by name), or
-# with an id, ROR id or lineage id written as a watchlist id (_watch_id_forms, lower-cased).
-DISTINCT_INSTITUTIONS_TO_MATCH = """
-SELECT DISTINCT i.id, i.ror, i.display_name, upper(i.country_code) AS country_code,
-       list_sort(coalesce(i.lineage, [])) AS lineage
-FROM (SELECT unnest(institutions) AS i FROM _screen_cand)
-WHERE coalesce(upper(i.country_code), '') IN ('', 'CN')
-   OR lower(trim(i.id)) IN (SELECT form FROM _watch_id_forms)
-   OR lower(trim(i.ror)) IN (SELECT form FROM _watch_id_forms)
-   OR list_has_any(list_transform(coalesce(i.lineage, []), lambda v: lower(trim(v))),
-                   (SELECT list(form) FROM _watch_id_forms))
-"""
-
 # Matcher verdicts (registered from Python as _res_raw, _res_inst, _raw_country) joined back to
 # the authorships: one row per (work, author, affiliation, entity) of the selected categories.
 HITS = """
@@ -254,5 +241,4 @@ DROP_TEMP = [
     "DROP TABLE IF EXISTS _raw_country",
     "DROP TABLE IF EXISTS _raw_distinct",
     "DROP TABLE IF EXISTS _raw_may_match",
-    "DROP TABLE IF EXISTS _watch_id_forms",
 ]
