@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from dualscope.screening.pipeline import (
     store_result,
 )
 from dualscope.screening.resolve import MatcherLike
-from dualscope.screening.screenable import ScreenableFilter
+from dualscope.screening.screenable import DeferredFilter
 from dualscope.screening.summary import build_summary
 from dualscope.settings import Settings
 from dualscope.store.db import open_store
@@ -69,8 +70,11 @@ def screen(
 
     fmt = input_format(fmt)  # a bad value fails before the store is opened
 
-    matcher, classifier, version = components or default_components(settings)
-    keep = ScreenableFilter.for_matcher(matcher, options.categories)
+    # The matcher, classifier and watchlist load in a thread while DuckDB reads the files (it
+    # releases the GIL): the ingest filter waits for them only when it needs the matcher.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualscope-load")
+    loading = pool.submit(lambda: components or default_components(settings))
+    deferred = DeferredFilter(lambda: loading.result()[0], options.categories)
     con = open_store(db)
     try:
         report = (
@@ -81,11 +85,14 @@ def screen(
                 warn=warn,
                 progress=progress,
                 fmt=fmt,
-                keep=None if keep_all else keep,
+                keep=None if keep_all else deferred,
             )
             if files
             else None
         )
+        matcher, classifier, version = loading.result()
+        pool.shutdown()  # no thread left when the matching workers fork
+        keep = deferred.resolve()
         if con.execute("SELECT count(*) FROM works").fetchone() == (0,):
             raise DualscopeError(
                 f"{db}: the store holds no works",
@@ -110,4 +117,5 @@ def screen(
         outputs = write_outputs(con, out, summary, pseudonymise=pseudonymise)
     finally:
         con.close()
+        pool.shutdown(wait=False)
     return ScreenRun(result, summary, outputs, report)
