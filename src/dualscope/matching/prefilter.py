@@ -185,29 +185,35 @@ class Prefilter:
         """The distinct strings of ``strings`` that may match, and the anchors used: chosen
         here for this corpus (token frequencies of these strings) when ``anchors`` is ``None``.
 
-        In bulk, in Arrow: the distinct strings are split into tokens (RE2, C++), tokens are
-        counted, Python decides once per distinct token, and the strings holding an anchor
+        In bulk, in Arrow: the distinct strings are split into words (C++), words are counted,
+        Python splits and decides once per distinct word, and the strings holding an anchor
         token (or East Asian script) are picked out by hash look-ups.
         """
         distinct = pc.unique(strings.cast(pa.string()))
-        tokens = pc.split_pattern_regex(distinct, TOKEN_SPLIT)
-        flat = pc.list_flatten(tokens)
+        # Words split on whitespace in C++ (as fold's str.split does); each distinct word is
+        # split on punctuation in Python, once.
+        words = pc.utf8_split_whitespace(distinct)
+        flat = pc.list_flatten(words)
         counts = pc.value_counts(flat)
         pairs = [
-            (token, int(count))
-            for token, count in zip(
+            (word, [t for t in re.split(TOKEN_SPLIT, word) if t], int(count))
+            for word, count in zip(
                 counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True
             )
-            if token
+            if word
         ]
         if anchors is None:
             frequency: Counter[str] = Counter()
-            for token, count in pairs:
-                for key in self.token_keys(token):
-                    frequency[key] += count
+            for _, tokens, count in pairs:
+                for token in tokens:
+                    for key in self.token_keys(token):
+                        frequency[key] += count
             anchors = self.anchors(frequency)
-        kept = pa.array([t for t, _ in pairs if self.is_anchor(t, anchors)], type=pa.string())
-        holding = pc.filter(pc.list_parent_indices(tokens), pc.is_in(flat, value_set=kept))
+        kept = pa.array(
+            [w for w, tokens, _ in pairs if any(self.is_anchor(t, anchors) for t in tokens)],
+            type=pa.string(),
+        )
+        holding = pc.filter(pc.list_parent_indices(words), pc.is_in(flat, value_set=kept))
         east_asian = pc.fill_null(pc.match_substring_regex(distinct, EAST_ASIAN), False)
         passing = pc.unique(
             pa.concat_arrays([pc.take(distinct, holding), pc.filter(distinct, east_asian)])
