@@ -693,6 +693,23 @@ def test_the_filter_never_changes_a_screenings_tables(
         assert slim_summary["works_without_watchlist_signal"] > 0
 
 
+def test_small_arrow_batches_keep_the_same_works(
+    tmp_path: Path, corpora: dict[str, list[Path]], components: Any, monkeypatch: Any
+) -> None:
+    """The filter streams the staged works in batches (anchors chosen on the first): batches of
+    seven works give the same tables as one batch."""
+    import dualscope.screening.screenable as screenable
+
+    files = corpora["sample"]
+    whole, _ = screen_tables(tmp_path / "whole", files, "military,seven_sons", components,
+                             keep_all=False)  # fmt: skip
+    monkeypatch.setattr(screenable, "BATCH_ROWS", 7)
+    small, summary = screen_tables(tmp_path / "small", files, "military,seven_sons", components,
+                                   keep_all=False)  # fmt: skip
+    assert summary["flagged"] > 0
+    assert [t for t in whole if whole[t] != small[t]] == []
+
+
 # ---------------------------------------------------------------------------------------------
 # 6. summary.json and the CLI
 # ---------------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ DOI_NORM = (
     "nullif(lower(regexp_replace(trim({col}), "
     "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')"
 )
-BATCH_ROWS = 100_000  # works per Arrow batch: bounds the memory of the pass
+BATCH_ROWS = 20_000  # works per Arrow batch: bounds the memory of the pass (~100 MB)
 
 # The staged works' authorships, for the Arrow pass of ScreenableFilter.mark.
 AUTHORSHIPS = "SELECT rowid AS row, authorships FROM {stage}"
@@ -145,6 +145,7 @@ class ScreenableFilter:
             rows, anchors = self._rows_to_keep(batch.column("authorships"), anchors)
             kept.append(pc.take(batch.column("row"), pa.array(rows, type=pa.int64())))
         rows_kept = pa.concat_arrays(kept) if kept else pa.array([], type=pa.int64())
+        pa.default_memory_pool().release_unused()  # give the batches' memory back now
         con.register("_keep_rows_arrow", pa.table({"row": rows_kept.cast(pa.int64())}))
         try:
             con.execute("CREATE OR REPLACE TEMP TABLE _keep_rows AS SELECT * FROM _keep_rows_arrow")
