@@ -873,6 +873,23 @@ def test_a_sibling_whose_file_is_gone_is_reported(
     assert summary["works_without_details_in_a_screened_doi_group"] == 1
 
 
+def test_a_sibling_ingested_by_a_relative_path_is_found_from_another_folder(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter, monkeypatch: Any
+) -> None:
+    doi = "https://doi.org/10.99999/order.3"
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data / "a_partner.jsonl", [oa_work(1, [partner()], doi=doi)])
+    monkeypatch.chdir(data)
+    ingest_paths(con, [Path("a_partner.jsonl")], keep=keep)  # recorded as given: relative
+    monkeypatch.chdir(tmp_path)
+    second = write(tmp_path / "b_nudt.jsonl", [oa_work(2, [nudt_author()], doi=doi)])
+    report = ingest_paths(con, [second], keep=keep)
+    assert [f.path.name for f in report.reread] == ["a_partner.jsonl"]
+    assert report.unrecoverable_siblings == 0
+    assert is_full(rows(con)[wid(1)])
+
+
 def test_a_newer_unlinked_version_with_the_same_doi_is_stored_slim(
     tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
 ) -> None:

@@ -406,6 +406,29 @@ GROUP BY 1 ORDER BY 1
 """
 
 
+def _recorded_file(
+    con: duckdb.DuckDBPyConnection, name: str
+) -> tuple[Path | None, list[tuple[Any, ...]]]:
+    """The file a ``works.source_file`` names (as given to ingest, maybe relative to another
+    folder) and its ``ingested_files`` (kind, sha256): by its resolved path, else by the only
+    recorded path that ends with it."""
+    path = Path(name)
+    candidates = [str(path.resolve())] if path.is_file() else []
+    suffix = "/" + name.lstrip("./")
+    ending = con.execute(
+        "SELECT path FROM ingested_files WHERE suffix(path, $s)", {"s": suffix}
+    ).fetchall()
+    if len(ending) == 1:  # two recorded files ending so: do not guess
+        candidates.append(str(ending[0][0]))
+    for candidate in candidates:
+        row = con.execute(
+            "SELECT kind, sha256 FROM ingested_files WHERE path = $p", {"p": candidate}
+        ).fetchall()
+        if row and Path(candidate).is_file():
+            return Path(candidate), row
+    return None, []
+
+
 def _reread_slim_siblings(
     con: duckdb.DuckDBPyConnection,
     report: IngestReport,
@@ -427,16 +450,8 @@ def _reread_slim_siblings(
             return
         for name, count in pending:
             done.add(name)
-            path = Path(name)
-            row = (
-                con.execute(
-                    "SELECT kind, sha256 FROM ingested_files WHERE path = $p",
-                    {"p": str(path.resolve())},
-                ).fetchall()
-                if path.is_file()
-                else []
-            )
-            if not row or sha256_of(path) != row[0][1]:
+            path, row = _recorded_file(con, name)
+            if path is None or not row or sha256_of(path) != row[0][1]:
                 report.unrecoverable_siblings += count
                 if warn:
                     warn(
