@@ -9,8 +9,9 @@ keeps in full only the works that **could** be flagged, and a slim row (id, DOI,
 ``updated_date``, source) for every other one: counts, duplicates and "newest
 ``updated_date`` wins" stay exact for all works.
 
-A staged work is kept in full (``screenable``) when, for the **whole** watchlist (every
-category, so any later ``--categories`` works):
+A staged work is kept in full (``screenable``) when, for the entities of the categories asked
+for (``ingest --categories``, all by default; ``screen FILE`` filters for its own
+``--categories``):
 
 - one of its institutions has an OpenAlex id, ROR id or lineage id the watchlist lists; or
 - one of its raw affiliation strings, or the name of an institution OpenAlex places in China
@@ -22,9 +23,15 @@ category, so any later ``--categories`` works):
   paper from two sources are screened together.
 
 The filter depends on the watchlist, so each ingested file records the :attr:`digest` of the
-filter that kept it (``ingested_files.kept``). A screening run with another watchlist says which
-files were filtered with an older one; re-ingesting them re-reads them with the new filter, and
-``--keep-all`` stores every work in full.
+filter that kept it (``ingested_files.kept``: watchlist fingerprint and categories). A screening
+with another watchlist or wider categories names the files it does not cover; ingesting them
+again re-reads them with the new filter, and ``--keep-all`` stores every work in full. A file
+whose slim works share a DOI with a work a later file brought in full is read again by that
+ingest (``store.ingest._reread_slim_siblings``).
+
+The pass runs on Arrow batches of the staged authorships (vectorised C++, Python only per
+distinct word): on a distributed engine it is a vectorised (pandas/Arrow) UDF over the scan's
+output, like the rest of the scan stage.
 """
 
 from __future__ import annotations
