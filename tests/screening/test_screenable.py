@@ -787,7 +787,7 @@ def test_cli_ingest_keep_all_and_default(tmp_path: Path) -> None:
         db = tmp_path / f"s{len(flag)}.duckdb"
         result = runner.invoke(app, ["ingest", str(path), "--db", str(db), *flag])
         assert result.exit_code == 0, result.output
-        assert f"store {db}: {total} works" in result.output
+        assert f"store {db}: {total} works, " in result.output
         con = duckdb.connect(str(db), read_only=True)
         try:
             counts = con.execute(
@@ -798,6 +798,7 @@ def test_cli_ingest_keep_all_and_default(tmp_path: Path) -> None:
         finally:
             con.close()
         assert counts is not None and kept is not None
+        assert f"{counts[1]} with details, {counts[0]} stored slim" in result.output
         if flag:  # every work in full, the file recorded as read in full
             assert counts == (0, total) and kept == (KEPT_ALL,)
         else:  # the default: the whole watchlist (--categories all)

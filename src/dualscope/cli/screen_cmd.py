@@ -111,11 +111,18 @@ def ingest(
         report = ingest_paths(
             con, paths, strict=strict, warn=_warn, progress=_progress, fmt=chosen, keep=keep
         )
-        total = con.execute("SELECT count(*) FROM works").fetchone()
+        total = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE screenable = false) FROM works"
+        ).fetchone()
     finally:
         con.close()
     print_ingest(report)
-    console.print(f"store {db}: {total[0] if total else 0} works", highlight=False)
+    works, slim = (int(total[0]), int(total[1])) if total else (0, 0)
+    console.print(
+        f"store {db}: {works} works, {works - slim} with details, {slim} stored slim "
+        "(no watchlist name or id in their affiliations)",
+        highlight=False,
+    )
 
 
 def screen(
