@@ -235,7 +235,7 @@ def peak_memory(n: int) -> float:
 STAGES = """
 import sys, time, shutil
 from pathlib import Path
-from dualscope.screening import pipeline, resolve, run
+from dualscope.screening import outputs, pipeline, resolve, run
 from dualscope.screening.options import ScreenOptions
 import dualscope.report.html as html
 T = {}
@@ -252,14 +252,14 @@ components = run.default_components()
 T["load matcher, classifier, watchlist"] = time.perf_counter() - started
 for mod, name, label in [
     (run, "ingest_paths", "ingest (read_json, checks, merge into works, commit)"),
-    (run, "run_screening", "screening (scan, resolve, decide, classify)"),
+    (pipeline, "run_screening", "screening (scan, resolve, decide, classify)"),
     (pipeline, "resolve", "  resolve strings + institutions"),
     (resolve.Prefilter, "mark", "    pre-filter (tokens, anchors, semi-join)"),
     (resolve, "_resolve_institutions", "    institutions"),
     (pipeline, "resolve_countries", "  countries of raw strings (works with hits)"),
     (pipeline, "classify_all", "  classify flagged works"),
-    (run, "store_result", "store screen_* tables"),
-    (run, "write_outputs", "write CSV, summary.json, report.html"),
+    (pipeline, "store_result", "store screen_* tables"),
+    (outputs, "write_outputs", "write CSV, summary.json, report.html"),
     (html, "write_report", "  report.html"),
 ]:
     T[label] = 0.0

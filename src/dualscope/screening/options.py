@@ -8,7 +8,7 @@ from typing import Any
 
 from dualscope.errors import DualscopeError
 from dualscope.geo.countries import EUROPE, parse_country_list
-from dualscope.watchlist.model import CATEGORIES
+from dualscope.watchlist.categories import CATEGORIES
 
 DEFAULT_CATEGORIES: frozenset[str] = frozenset({"military", "seven_sons"})
 

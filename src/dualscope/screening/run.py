@@ -6,23 +6,22 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dualscope.errors import DualscopeError
-from dualscope.screening.options import ScreenOptions
-from dualscope.screening.outputs import OutputFiles, write_outputs
-from dualscope.screening.pipeline import (
-    ClassifierLike,
-    ScreenResult,
-    run_screening,
-    store_result,
-)
-from dualscope.screening.resolve import MatcherLike
-from dualscope.screening.screenable import DeferredFilter
-from dualscope.screening.summary import build_summary
 from dualscope.settings import Settings
 from dualscope.store.db import open_store
-from dualscope.store.ingest import IngestReport, ingest_paths, input_format
+from dualscope.store.ingest import IngestReport, KeepFilter, LazyKeep, ingest_paths, input_format
+
+# The screening modules (matching, classification, report) load in a thread while DuckDB
+# reads the files, so they are imported inside the functions below.
+if TYPE_CHECKING:
+    from dualscope.screening.options import ScreenOptions
+    from dualscope.screening.outputs import OutputFiles
+    from dualscope.screening.pipeline import ClassifierLike, ScreenResult
+    from dualscope.screening.resolve import MatcherLike
+
+Components = tuple["MatcherLike", "ClassifierLike", str | None]
 
 
 @dataclass
@@ -33,9 +32,7 @@ class ScreenRun:
     ingest: IngestReport | None
 
 
-def default_components(
-    settings: Settings | None = None,
-) -> tuple[MatcherLike, ClassifierLike, str | None]:
+def default_components(settings: Settings | None = None) -> Components:
     """The bundled matcher, classifier and the watchlist version they use."""
     from dualscope.classify.classifier import Classifier
     from dualscope.matching.matcher import Matcher
@@ -55,7 +52,7 @@ def screen(
     warn: Callable[[str], None] | None = None,
     progress: Callable[[Path], None] | None = None,
     settings: Settings | None = None,
-    components: tuple[MatcherLike, ClassifierLike, str | None] | None = None,
+    components: Components | None = None,
     pseudonymise: bool = False,
     fmt: str | None = None,
     keep_all: bool = False,
@@ -66,15 +63,19 @@ def screen(
     ``keep_all`` stores every ingested work in full, not only those the watchlist could flag
     (:mod:`dualscope.screening.screenable`).
     """
-    from dualscope.geo.countries import country_from_text
-
     fmt = input_format(fmt)  # a bad value fails before the store is opened
 
-    # The matcher, classifier and watchlist load in a thread while DuckDB reads the files (it
-    # releases the GIL): the ingest filter waits for them only when it needs the matcher.
+    # The matcher, classifier, watchlist and the screening modules load in a thread while
+    # DuckDB reads the files (it releases the GIL): the ingest filter waits for them only when
+    # it needs the matcher.
+    def load() -> Components:
+        from dualscope.screening import outputs, pipeline, summary  # noqa: F401
+
+        return components or default_components(settings)
+
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualscope-load")
-    loading = pool.submit(lambda: components or default_components(settings))
-    deferred = DeferredFilter(lambda: loading.result()[0], options.categories)
+    loading = pool.submit(load)
+    deferred = LazyKeep(lambda: _screenable(loading.result()[0], options.categories))
     con = open_store(db)
     try:
         report = (
@@ -93,6 +94,11 @@ def screen(
         matcher, classifier, version = loading.result()
         pool.shutdown()  # no thread left when the matching workers fork
         keep = deferred.resolve()
+        from dualscope.geo.countries import country_from_text
+        from dualscope.screening.outputs import write_outputs
+        from dualscope.screening.pipeline import run_screening, store_result
+        from dualscope.screening.summary import build_summary
+
         if con.execute("SELECT count(*) FROM works").fetchone() == (0,):
             raise DualscopeError(
                 f"{db}: the store holds no works",
@@ -119,3 +125,9 @@ def screen(
         con.close()
         pool.shutdown(wait=False)
     return ScreenRun(result, summary, outputs, report)
+
+
+def _screenable(matcher: object, categories: frozenset[str]) -> KeepFilter | None:
+    from dualscope.screening.screenable import ScreenableFilter
+
+    return ScreenableFilter.for_matcher(matcher, categories)

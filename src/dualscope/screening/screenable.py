@@ -39,7 +39,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import duckdb
@@ -227,46 +227,6 @@ class ScreenableFilter:
         (chosen from this text's token frequencies when ``anchors`` is ``None``)."""
         passing, anchors = self.prefilter.select(text, anchors)
         return pc.filter(work_of_text, pc.is_in(text, value_set=passing)), anchors
-
-
-class DeferredFilter:
-    """The :class:`ScreenableFilter` of a matcher that may still be loading, built on first
-    use (so ``screen FILE`` reads the file while the matcher loads). With a matcher that has
-    no watchlist index (a test double) it keeps every work in full."""
-
-    def __init__(
-        self, matcher: Callable[[], object], categories: Collection[str] | None = None
-    ) -> None:
-        self._matcher = matcher
-        self._categories = categories
-        self._filter: ScreenableFilter | None = None
-        self._resolved = False
-
-    def resolve(self) -> ScreenableFilter | None:
-        if not self._resolved:
-            self._filter = ScreenableFilter.for_matcher(self._matcher(), self._categories)
-            self._resolved = True
-        return self._filter
-
-    @property
-    def digest(self) -> str:
-        real = self.resolve()
-        return real.digest if real is not None else KEPT_ALL
-
-    def covers(self, kept: str | None) -> bool:
-        real = self.resolve()
-        if real is not None:
-            return real.covers(kept)
-        return kept is None or kept == KEPT_ALL
-
-    def mark(self, con: duckdb.DuckDBPyConnection, stage: str, target: str) -> int:
-        real = self.resolve()
-        if real is not None:
-            return real.mark(con, stage, target)
-        sql = f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT rowid AS row FROM {stage}"  # noqa: S608
-        con.execute(sql)
-        row = con.execute(f"SELECT count(*) FROM {target}").fetchone()  # noqa: S608
-        return int(row[0]) if row else 0
 
 
 def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:

@@ -251,6 +251,39 @@ class KeepFilter(Protocol):
 KEPT_ALL = "all"
 
 
+class LazyKeep:
+    """A :class:`KeepFilter` made on first use by ``factory`` (which may wait for a matcher
+    still loading); when the factory gives ``None``, every work is kept in full."""
+
+    def __init__(self, factory: Callable[[], KeepFilter | None]) -> None:
+        self._factory = factory
+        self._filter: KeepFilter | None = None
+        self._made = False
+
+    def resolve(self) -> KeepFilter | None:
+        if not self._made:
+            self._filter = self._factory()
+            self._made = True
+        return self._filter
+
+    @property
+    def digest(self) -> str:
+        real = self.resolve()
+        return real.digest if real is not None else KEPT_ALL
+
+    def covers(self, kept: str | None) -> bool:
+        return _covers(kept, self.resolve())
+
+    def mark(self, con: duckdb.DuckDBPyConnection, stage: str, target: str) -> int:
+        real = self.resolve()
+        if real is not None:
+            return real.mark(con, stage, target)
+        sql = f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT rowid AS row FROM {stage}"  # noqa: S608
+        con.execute(sql)
+        row = con.execute(f"SELECT count(*) FROM {target}").fetchone()  # noqa: S608
+        return int(row[0]) if row else 0
+
+
 def _covers(kept: str | None, keep: KeepFilter | None) -> bool:
     """Whether a file loaded with filter ``kept`` needs no re-reading under ``keep``."""
     if kept is None or kept == KEPT_ALL:  # stored in full (or by a version without the filter)
