@@ -82,6 +82,19 @@ def read_records(
             yield SkippedRecord(path, line, str(problem))
 
 
+def require_any(
+    path: Path, columns: tuple[str, ...], problem: str, *, hint: str
+) -> Callable[[list[str]], None]:
+    """A ``check_header`` that fails with ``problem`` (and ``hint``) unless the header holds
+    at least one of ``columns``: an export without its affiliation columns, say."""
+
+    def check(cells: list[str]) -> None:
+        if not any(c in cells for c in columns):
+            raise InputError(path, problem, hint=hint)
+
+    return check
+
+
 def cell(row: Row, column: str, *, missing: frozenset[str] = frozenset()) -> str | None:
     """The stripped cell, or None when empty or a placeholder in ``missing`` (e.g. "NA")."""
     value = (row.get(column) or "").strip()

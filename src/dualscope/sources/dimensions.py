@@ -18,9 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dualscope.errors import InputError
 from dualscope.geo.address import country_from_text
-from dualscope.sources.csvtable import Row, cell, read_records, split_list
+from dualscope.sources.csvtable import Row, cell, read_records, require_any, split_list
 from dualscope.sources.records import (
     ExportRecord,
     RecordProblem,
@@ -44,18 +43,6 @@ def is_dimensions_header(cells: list[str]) -> bool:
     )
 
 
-def _check_header(path: Path) -> Any:
-    def check(cells: list[str]) -> None:
-        if RAW_AFFILIATIONS not in cells and ORGANIZATIONS not in cells:
-            raise InputError(
-                path,
-                f"Dimensions export without {RAW_AFFILIATIONS!r} or {ORGANIZATIONS!r}",
-                hint="re-export from Dimensions with the affiliation columns",
-            )
-
-    return check
-
-
 def read_dimensions(source: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
     """Records of a Dimensions CSV export."""
     return read_records(
@@ -63,25 +50,26 @@ def read_dimensions(source: TextSource) -> Iterator[ExportRecord | SkippedRecord
         is_dimensions_header,
         _record,
         what="Dimensions",
-        check_header=_check_header(source.path),
+        check_header=require_any(
+            source.path,
+            (RAW_AFFILIATIONS, ORGANIZATIONS),
+            f"Dimensions export without {RAW_AFFILIATIONS!r} or {ORGANIZATIONS!r}",
+            hint="re-export from Dimensions with the affiliation columns",
+        ),
     )
 
 
-def _cell(row: Row, column: str) -> str | None:
-    return cell(row, column)
-
-
 def _record(row: Row, path: Path, line: int) -> ExportRecord:
-    pub_id = _cell(row, "Publication ID")
+    pub_id = cell(row, "Publication ID")
     if not pub_id:
         raise RecordProblem("no Publication ID: the record has no key")
     organizations = _organizations(row)
     return make_work(
         work_id=f"dimensions:{pub_id}",
-        doi=normalise_doi(_cell(row, "DOI")),
-        title=_cell(row, "Title"),
-        year=parse_year(_cell(row, "PubYear") or _cell(row, "Publication Date")),
-        abstract=_cell(row, "Abstract"),
+        doi=normalise_doi(cell(row, "DOI")),
+        title=cell(row, "Title"),
+        year=parse_year(cell(row, "PubYear") or cell(row, "Publication Date")),
+        abstract=cell(row, "Abstract"),
         keywords=[],
         authorships=_authorships(row, organizations),
         source="dimensions",
@@ -92,9 +80,9 @@ def _record(row: Row, path: Path, line: int) -> ExportRecord:
 
 
 def _organizations(row: Row) -> list[dict[str, Any]]:
-    names = split_list(_cell(row, ORGANIZATIONS))
-    grids = split_list(_cell(row, "GRID IDs"))
-    countries = split_list(_cell(row, "Country of Research organization"))
+    names = split_list(cell(row, ORGANIZATIONS))
+    grids = split_list(cell(row, "GRID IDs"))
+    countries = split_list(cell(row, "Country of Research organization"))
     aligned_grids = len(grids) == len(names)
     aligned_countries = len(countries) == len(names)
     return [
@@ -108,11 +96,11 @@ def _organizations(row: Row) -> list[dict[str, Any]]:
 
 
 def _authorships(row: Row, organizations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    raw = _cell(row, RAW_AFFILIATIONS)
+    raw = cell(row, RAW_AFFILIATIONS)
     if raw:
         people = [parse_author(item) for item in split_outside_parens(raw)]
     else:
-        people = [(name, []) for name in split_list(_cell(row, "Authors"))]
+        people = [(name, []) for name in split_list(cell(row, "Authors"))]
     result = [
         authorship(position_of(i, len(people)), name, affiliations)
         for i, (name, affiliations) in enumerate(people)

@@ -20,8 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dualscope.errors import InputError
-from dualscope.sources.csvtable import Row, cell, read_records
+from dualscope.sources.csvtable import Row, cell, read_records, require_any
 from dualscope.sources.records import (
     ExportRecord,
     RecordProblem,
@@ -46,19 +45,6 @@ def is_openalex_csv_header(cells: list[str]) -> bool:
     return "id" in cells and any(c.startswith("authorships.") for c in cells)
 
 
-def _check_header(path: Path) -> Any:
-    def check(cells: list[str]) -> None:
-        if not any(c in cells for c in (COUNTRIES, INST_NAMES, INST_IDS, RAW)):
-            raise InputError(
-                path,
-                "OpenAlex CSV export without affiliation columns (authorships.countries, "
-                "authorships.institutions.*)",
-                hint="export again from OpenAlex, or download the works as JSON Lines",
-            )
-
-    return check
-
-
 def read_openalex_csv(source: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
     """Records of an OpenAlex web-UI CSV export."""
     return read_records(
@@ -66,30 +52,32 @@ def read_openalex_csv(source: TextSource) -> Iterator[ExportRecord | SkippedReco
         is_openalex_csv_header,
         _record,
         what="OpenAlex CSV",
-        check_header=_check_header(source.path),
+        check_header=require_any(
+            source.path,
+            (COUNTRIES, INST_NAMES, INST_IDS, RAW),
+            "OpenAlex CSV export without affiliation columns (authorships.countries, "
+            "authorships.institutions.*)",
+            hint="export again from OpenAlex, or download the works as JSON Lines",
+        ),
     )
 
 
-def _cell(row: Row, column: str) -> str | None:
-    return cell(row, column)
-
-
 def _slots(row: Row, column: str) -> list[str]:
-    value = _cell(row, column)
+    value = cell(row, column)
     return [v.strip() for v in value.split("|")] if value is not None else []
 
 
 def _record(row: Row, path: Path, line: int) -> ExportRecord:
-    work_id = (_cell(row, "id") or "").removeprefix("https://openalex.org/")
+    work_id = (cell(row, "id") or "").removeprefix("https://openalex.org/")
     if not work_id:
         raise RecordProblem("no id: the record has no key")
-    topic = _cell(row, "primary_topic.display_name")
+    topic = cell(row, "primary_topic.display_name")
     record = make_work(
         work_id=work_id,
-        doi=normalise_doi(_cell(row, "doi")),
-        title=_cell(row, "display_name") or _cell(row, "title"),
-        year=parse_year(_cell(row, "publication_year")),
-        abstract=_cell(row, "abstract"),
+        doi=normalise_doi(cell(row, "doi")),
+        title=cell(row, "display_name") or cell(row, "title"),
+        year=parse_year(cell(row, "publication_year")),
+        abstract=cell(row, "abstract"),
         keywords=[k for k in _slots(row, "keywords.display_name") if k],
         authorships=_authorships(row),
         source="openalex_csv",
@@ -98,7 +86,7 @@ def _record(row: Row, path: Path, line: int) -> ExportRecord:
     )
     if topic:
         record["topics"] = [
-            {"id": _cell(row, "primary_topic.id"), "display_name": topic, "score": None}
+            {"id": cell(row, "primary_topic.id"), "display_name": topic, "score": None}
         ]
     return record
 

@@ -19,9 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dualscope.errors import InputError
 from dualscope.geo.vocab import norm_tokens
-from dualscope.sources.csvtable import Row, cell, read_records, split_list
+from dualscope.sources.csvtable import Row, cell, read_records, require_any, split_list
 from dualscope.sources.records import (
     ExportRecord,
     RecordProblem,
@@ -46,18 +45,6 @@ def is_scopus_header(cells: list[str]) -> bool:
     return "EID" in cells and any(c in cells for c in (*AFFILIATION_COLUMNS, "Source title"))
 
 
-def _check_header(path: Path) -> Any:
-    def check(cells: list[str]) -> None:
-        if not any(c in cells for c in AFFILIATION_COLUMNS):
-            raise InputError(
-                path,
-                "Scopus export without 'Affiliations' or 'Authors with affiliations'",
-                hint="re-export from Scopus with 'Affiliations' ticked",
-            )
-
-    return check
-
-
 def read_scopus(source: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
     """Records of a Scopus CSV export."""
     return read_records(
@@ -65,7 +52,12 @@ def read_scopus(source: TextSource) -> Iterator[ExportRecord | SkippedRecord]:
         lambda c: "EID" in c,
         _record,
         what="Scopus",
-        check_header=_check_header(source.path),
+        check_header=require_any(
+            source.path,
+            AFFILIATION_COLUMNS,
+            "Scopus export without 'Affiliations' or 'Authors with affiliations'",
+            hint="re-export from Scopus with 'Affiliations' ticked",
+        ),
     )
 
 
