@@ -29,6 +29,7 @@ from dualscope.sources.records import (
     normalise_doi,
     parse_year,
     position_of,
+    split_outside,
     unique,
 )
 from dualscope.sources.textio import TextSource
@@ -126,19 +127,7 @@ def _authorships(row: Row, organizations: list[dict[str, Any]]) -> list[dict[str
 
 def split_outside_parens(text: str, sep: str = ";") -> list[str]:
     """Split on ``sep`` where no parenthesis is open."""
-    items: list[str] = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(text):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif char == sep and depth == 0:
-            items.append(text[start:index])
-            start = index + 1
-    items.append(text[start:])
-    return [item.strip() for item in items if item.strip()]
+    return split_outside(text, sep, "(", ")")
 
 
 def parse_author(item: str) -> tuple[str, list[str]]:

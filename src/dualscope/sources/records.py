@@ -109,6 +109,24 @@ def position_of(index: int, count: int) -> str:
     return "last" if index == count - 1 else "middle"
 
 
+def split_outside(text: str, sep: str, opening: str, closing: str) -> list[str]:
+    """``text`` split on ``sep`` where no ``opening`` bracket is open; parts stripped, empty
+    ones dropped (a stray ``closing`` never drives the depth below zero)."""
+    items: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth = max(0, depth - 1)
+        elif char == sep and depth == 0:
+            items.append(text[start:index])
+            start = index + 1
+    items.append(text[start:])
+    return [item.strip() for item in items if item.strip()]
+
+
 def unique(values: Any) -> list[Any]:
     """Values without repeats, first occurrence order kept."""
     return list(dict.fromkeys(v for v in values if v))

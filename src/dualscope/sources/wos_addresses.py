@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from dualscope.geo.address import country_from_text
+from dualscope.sources.records import split_outside
 
 _RP_MARK = re.compile(r"\s*\((?:corresponding|reprint) author\)\s*,?\s*", re.IGNORECASE)
 _NAME_CHARS = re.compile(r"[^a-z0-9, ]+")
@@ -87,19 +88,7 @@ def clean_address(address: str) -> str:
 
 def split_c1_field(value: str) -> list[str]:
     """Entries of a tab-delimited ``C1`` cell: ``; `` outside brackets separates addresses."""
-    entries: list[str] = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(value):
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth = max(0, depth - 1)
-        elif char == ";" and depth == 0:
-            entries.append(value[start:index])
-            start = index + 1
-    entries.append(value[start:])
-    return [e.strip() for e in entries if e.strip()]
+    return split_outside(value, ";", "[", "]")
 
 
 def join_c1_lines(lines: Iterable[str]) -> list[str]:
