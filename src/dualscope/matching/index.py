@@ -243,11 +243,9 @@ def _add_name(
                 entry = AliasEntry(entity.id, name, kind, (), (), number > 0, subunit, sub_kind)
                 index.chinese.append((compact, entry))
         return
-    if _is_acronym(name, kind):
-        _add_tokens(index, entity, name, kind, subunit, sub_kind, norm_tokens(name))
-        return
     _add_tokens(index, entity, name, kind, subunit, sub_kind, norm_tokens(name))
-    if has_inner_capital(name):  # "TianGong University": also as written plain, tiangong
+    # "TianGong University": also as written plain, tiangong (an acronym never)
+    if not _is_acronym(name, kind) and has_inner_capital(name):
         _add_tokens(index, entity, name, kind, subunit, sub_kind, joined_tokens(name))
 
 

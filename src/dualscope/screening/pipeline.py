@@ -23,6 +23,7 @@ import pyarrow as pa
 from dualscope.screening import scan
 from dualscope.screening.options import ScreenOptions
 from dualscope.screening.resolve import (
+    VERDICT_FIELDS,
     MatcherLike,
     ResolveStats,
     default_workers,
@@ -251,12 +252,7 @@ _SCHEMAS: dict[str, pa.Schema] = {
             ("author_name", pa.string()),
             ("author_id", pa.string()),
             ("affiliation", pa.string()),
-            ("entity_id", pa.string()),
-            ("entity_name", pa.string()),
-            ("category", pa.string()),
-            ("rule", pa.string()),
-            ("score", pa.float64()),
-            ("explanation", pa.string()),
+            *VERDICT_FIELDS,
         ]
     ),
     "screen_partners": pa.schema(

@@ -30,7 +30,8 @@ from dualscope.screening import scan
 
 BATCH = 50_000
 PARALLEL_MIN = 20_000  # below this many strings in a batch, forking costs more than it saves
-_VERDICT_FIELDS = (
+# The matcher's verdict on one affiliation, as stored (also the tail of screen_matches).
+VERDICT_FIELDS = (
     ("entity_id", pa.string()),
     ("entity_name", pa.string()),
     ("category", pa.string()),
@@ -174,7 +175,7 @@ def resolve(
     """
     stats = ResolveStats(workers=workers if workers is not None else default_workers())
     raw_rows: dict[str, list[object]] = {k: [] for k in ("raw", "country_hint")}
-    raw_rows.update({name: [] for name, _ in _VERDICT_FIELDS})
+    raw_rows.update({name: [] for name, _ in VERDICT_FIELDS})
     con.execute(f"CREATE OR REPLACE TEMP TABLE _raw_distinct AS {scan.DISTINCT_RAW}")
     row = con.execute("SELECT count(*) FROM _raw_distinct").fetchone()
     stats.raw_strings = int(row[0]) if row else 0
@@ -197,7 +198,7 @@ def resolve(
                 for verdict in verdicts:
                     raw_rows["raw"].append(raw)
                     raw_rows["country_hint"].append(hint)
-                    for (name, _), value in zip(_VERDICT_FIELDS, verdict, strict=True):
+                    for (name, _), value in zip(VERDICT_FIELDS, verdict, strict=True):
                         raw_rows[name].append(value)
     finally:
         resolver.close()
@@ -256,7 +257,7 @@ def _resolve_institutions(
 ) -> dict[str, list[object]]:
     """Each distinct institution by its ids (lineage included) and, failing those, its name."""
     inst_rows: dict[str, list[object]] = {k: [] for k in ("id", "ror", "display_name")}
-    inst_rows.update({name: [] for name, _ in _VERDICT_FIELDS})
+    inst_rows.update({name: [] for name, _ in VERDICT_FIELDS})
     seen: set[tuple[str | None, str | None, str | None]] = set()
     index = getattr(matcher, "index", None)
     # every written form of a watchlist id, lower-cased (None: a matcher without an index)
@@ -287,7 +288,7 @@ def _resolve_institutions(
                 inst_rows["id"].append(inst_id)
                 inst_rows["ror"].append(ror)
                 inst_rows["display_name"].append(name)
-                for (field_name, _), value in zip(_VERDICT_FIELDS, _verdict(m), strict=True):
+                for (field_name, _), value in zip(VERDICT_FIELDS, _verdict(m), strict=True):
                     inst_rows[field_name].append(value)
     return inst_rows
 
@@ -299,7 +300,7 @@ def _register(
     key_fields: list[tuple[str, pa.DataType]],
 ) -> None:
     """Create temp table ``name`` from ``columns`` (an Arrow table under the hood)."""
-    fields = key_fields + ([] if name == "_raw_country" else list(_VERDICT_FIELDS))
+    fields = key_fields + ([] if name == "_raw_country" else list(VERDICT_FIELDS))
     schema = pa.schema(fields)
     table = pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in schema}, schema)
     view = f"{name}_arrow"
