@@ -192,9 +192,19 @@ def merge_sql(*, deduplicate: bool, upsert: bool, keep: str = KEEP_ALL) -> str:
 
 
 # A file read again with the same content (another watchlist filter, or for DOI siblings)
-# keeps the counts of its first reading: they describe the file, and its works are not
+# keeps what its first reading found: the counts describe the file, and its works are not
 # duplicates of themselves.
-RECORD_FILE = """
+_FIRST_READING = (
+    "records_read",
+    "records_loaded",
+    "records_skipped",
+    "records_replaced",
+    "records_stale",
+    "skipped_reasons",
+    "skipped_first",
+)
+RECORD_FILE = (
+    """
 INSERT INTO ingested_files
     (path, sha256, records_read, records_loaded, records_skipped, ingested_at,
      records_replaced, records_stale, skipped_reasons, kind, skipped_first, kept)
@@ -202,22 +212,14 @@ VALUES ($path, $sha256, $read, $loaded, $skipped, now(), $replaced, $stale, $rea
         $first, $kept)
 ON CONFLICT (path) DO UPDATE SET
     ingested_at = excluded.ingested_at, kind = excluded.kind, kept = excluded.kept,
-    records_read = CASE WHEN ingested_files.sha256 = excluded.sha256
-        THEN ingested_files.records_read ELSE excluded.records_read END,
-    records_loaded = CASE WHEN ingested_files.sha256 = excluded.sha256
-        THEN ingested_files.records_loaded ELSE excluded.records_loaded END,
-    records_skipped = CASE WHEN ingested_files.sha256 = excluded.sha256
-        THEN ingested_files.records_skipped ELSE excluded.records_skipped END,
-    records_replaced = CASE WHEN ingested_files.sha256 = excluded.sha256
-        THEN ingested_files.records_replaced ELSE excluded.records_replaced END,
-    records_stale = CASE WHEN ingested_files.sha256 = excluded.sha256
-        THEN ingested_files.records_stale ELSE excluded.records_stale END,
-    skipped_reasons = CASE WHEN ingested_files.sha256 = excluded.sha256
-        THEN ingested_files.skipped_reasons ELSE excluded.skipped_reasons END,
-    skipped_first = CASE WHEN ingested_files.sha256 = excluded.sha256
-        THEN ingested_files.skipped_first ELSE excluded.skipped_first END,
-    sha256 = excluded.sha256
 """
+    + "".join(
+        f"    {c} = CASE WHEN ingested_files.sha256 = excluded.sha256 "
+        f"THEN ingested_files.{c} ELSE excluded.{c} END,\n"
+        for c in _FIRST_READING
+    )
+    + "    sha256 = excluded.sha256\n"
+)
 
 OPENALEX_PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.ndjson", "*.ndjson.gz", "*.json", "part_*.gz")
 EXPORT_SUFFIXES = (".txt", ".csv", ".tsv", ".tab", ".ciw", ".xlsx")
