@@ -22,10 +22,11 @@ anchor, or resembles an anchor word the way a fuzzy typo must. Besides names:
 - CETC numbered institutes ("14th Research Institute of CETC"): ``cetc``, ``electronics``;
 - Chinese names: any character from U+2E80 up (CJK, kana, full-width forms) passes.
 
-How it runs. Arrow (RE2, C++) splits each distinct string into tokens on whitespace and ASCII
-punctuation (never finer than :func:`~dualscope.matching.normalize.fold` splits, so no token
-fold would join is cut); Python canonicalises each *distinct token* once (far fewer than
-strings) and keeps the anchor tokens; hash look-ups pick out the strings that hold one. The
+How it runs. Arrow (C++) splits each distinct string into words on whitespace, and Python
+splits each *distinct word* on ASCII punctuation once (never finer than
+:func:`~dualscope.matching.normalize.fold` splits, so no token fold would join is cut);
+Python canonicalises each distinct token once (far fewer than strings) and keeps the anchor
+tokens; hash look-ups pick out the strings that hold one. The
 matcher's own data (index, fuzzy shapes, phrase table) is read, never changed.
 """
 
@@ -46,6 +47,7 @@ from dualscope.matching.context import CHINESE_PLACES, GENERIC_WORDS
 from dualscope.matching.fuzzy import MIN_SIMILARITY, MIN_WORD
 from dualscope.matching.index import AliasEntry, WatchlistIndex
 from dualscope.matching.normalize import _PHRASES, canon_tokens, fold
+from dualscope.store.arrow import query_arrow, temp_table
 
 # Tokens are split where fold() certainly splits: whitespace, ASCII punctuation except the
 # apostrophe (fold deletes it, joining "Xi'an"), and "&" (fold reads " and ").
@@ -226,17 +228,10 @@ class Prefilter:
         ``source`` must hold distinct strings in a column ``raw``. Anchors are chosen for
         this corpus (see :meth:`anchors`). Returns the number of strings that pass.
         """
-        # con.sql refuses to run while an earlier execute() result is unread: a finished
-        # statement closes it.
-        con.execute("SELECT 1").fetchall()
-        strings = con.sql(f"SELECT raw FROM {source}").to_arrow_table().column("raw")  # noqa: S608
+        sql = f"SELECT raw FROM {source}"  # noqa: S608
+        strings = query_arrow(con, sql).to_arrow_table().column("raw")
         passing, _ = self.select(strings.combine_chunks())
-        view = f"{target}_arrow"
-        con.register(view, pa.table({"raw": passing}))
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT raw FROM {view}")  # noqa: S608
-        finally:
-            con.unregister(view)
+        temp_table(con, target, pa.table({"raw": passing}))
         return len(passing)
 
 

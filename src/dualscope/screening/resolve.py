@@ -27,6 +27,7 @@ from dualscope.matching.index import WatchlistIndex, written_id_forms
 from dualscope.matching.prefilter import Prefilter
 from dualscope.matching.types import Match
 from dualscope.screening import scan
+from dualscope.store.arrow import temp_table
 
 BATCH = 50_000
 PARALLEL_MIN = 20_000  # below this many strings in a batch, forking costs more than it saves
@@ -303,9 +304,4 @@ def _register(
     fields = key_fields + ([] if name == "_raw_country" else list(VERDICT_FIELDS))
     schema = pa.schema(fields)
     table = pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in schema}, schema)
-    view = f"{name}_arrow"
-    con.register(view, table)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")  # noqa: S608
-    finally:
-        con.unregister(view)
+    temp_table(con, name, table)

@@ -48,6 +48,7 @@ import pyarrow.compute as pc
 
 from dualscope.matching.index import WatchlistIndex, written_id_forms
 from dualscope.matching.prefilter import Anchors, Prefilter
+from dualscope.store.arrow import query_arrow, temp_table
 from dualscope.store.ingest import KEPT_ALL
 
 # Bump when the logic below changes what is kept: files filtered by an older logic are then
@@ -142,10 +143,9 @@ class ScreenableFilter:
         distinct token. Anchors are chosen on the first batch and kept for the rest (any
         choice lets every possible match through; a good one lets few others through).
         """
-        # con.sql refuses to run while an earlier execute() result is unread (a fetchone()
-        # of the caller): a finished statement closes it.
-        con.execute("SELECT 1").fetchall()
-        reader = con.sql(AUTHORSHIPS.format(stage=stage)).to_arrow_reader(batch_size=BATCH_ROWS)
+        reader = query_arrow(con, AUTHORSHIPS.format(stage=stage)).to_arrow_reader(
+            batch_size=BATCH_ROWS
+        )
         anchors: Anchors | None = None
         kept: list[pa.Array] = []
         for batch in reader:
@@ -153,11 +153,7 @@ class ScreenableFilter:
             kept.append(pc.take(batch.column("row"), pa.array(rows, type=pa.int64())))
         rows_kept = pa.concat_arrays(kept) if kept else pa.array([], type=pa.int64())
         pa.default_memory_pool().release_unused()  # give the batches' memory back now
-        con.register("_keep_rows_arrow", pa.table({"row": rows_kept.cast(pa.int64())}))
-        try:
-            con.execute("CREATE OR REPLACE TEMP TABLE _keep_rows AS SELECT * FROM _keep_rows_arrow")
-        finally:
-            con.unregister("_keep_rows_arrow")
+        temp_table(con, "_keep_rows", pa.table({"row": rows_kept.cast(pa.int64())}))
         try:
             con.execute(
                 WITH_DOI_SIBLINGS.format(
