@@ -11,7 +11,7 @@ import duckdb
 
 from dualscope import __version__
 from dualscope.screening.pipeline import ScreenResult
-from dualscope.store.ingest import IngestReport, KeepFilter
+from dualscope.store.ingest import SLIM_SIBLING_FILES, IngestReport, KeepFilter
 
 STORE_FILES = """
 SELECT path, kind, sha256, records_read, records_loaded, records_skipped,
@@ -30,11 +30,6 @@ FIRST_SKIPPED = 20
 
 SOURCE_COUNTS = "SELECT coalesce(source, '?'), count(*) FROM works GROUP BY ALL ORDER BY 1"
 SLIM_WORKS = "SELECT count(*) FROM works WHERE screenable = false"
-SLIM_SIBLINGS = """
-SELECT count(DISTINCT s.work_id)
-FROM works s JOIN works k ON k.doi = s.doi AND k.work_id <> s.work_id
-WHERE s.screenable = false AND k.screenable IS NOT FALSE
-"""
 FILE_FILTERS = "SELECT path, kept FROM ingested_files ORDER BY path"
 
 
@@ -81,7 +76,9 @@ def build_summary(
         "works_without_watchlist_signal": _count(con, SLIM_WORKS),
         # of those, works sharing a DOI with a screenable work (their file could not be read
         # again): their authors are missing from that paper's screening; normally 0
-        "works_without_details_in_a_screened_doi_group": _count(con, SLIM_SIBLINGS),
+        "works_without_details_in_a_screened_doi_group": sum(
+            int(n) for _, n in con.execute(SLIM_SIBLING_FILES).fetchall()
+        ),
         "duplicates": {
             "total": replaced + stale + in_file + result.merged_by_doi,
             "replaced_by_newer_updated_date": replaced + in_file,
