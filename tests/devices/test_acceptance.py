@@ -66,7 +66,13 @@ def _rows(path: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("acceptance") / "out"
-    inputs = ["scan.xml", "inventory.csv", "dns.log", "conn.log", "ocds-release-package.json"]
+    inputs = [
+        "scan.xml",
+        "inventory.csv",
+        "synthetic-dns.log",
+        "synthetic-conn.log",
+        "ocds-release-package.json",
+    ]
     result = CliRunner().invoke(
         app, ["devices", *(str(DATA / name) for name in inputs), "--out", str(out)]
     )

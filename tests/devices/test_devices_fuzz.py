@@ -57,8 +57,8 @@ READERS: dict[str, tuple[Path, Callable[[Path, ReadLog], object]]] = {
         lambda p, log: list(read_inventory_csv(p, CATALOG, OUI, log)),
     ),
     "nmap-xml": (DATA / "scan.xml", lambda p, log: list(read_nmap(p, CATALOG, OUI, log))),
-    "zeek-tsv": (DATA / "zeek-tsv" / "dns.log", _zeek("zeek-tsv")),
-    "zeek-json": (DATA / "zeek-json" / "conn.log", _zeek("zeek-json")),
+    "zeek-tsv": (DATA / "zeek-tsv" / "synthetic-dns.log", _zeek("zeek-tsv")),
+    "zeek-json": (DATA / "zeek-json" / "synthetic-conn.log", _zeek("zeek-json")),
     "ocds": (DATA / "ocds" / "release-package.json", _ocds),
 }  # fmt: skip
 

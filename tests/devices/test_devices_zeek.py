@@ -52,7 +52,7 @@ def test_cloud_domain_label_boundaries(catalog) -> None:
 
 
 def test_bad_lines_and_truncated_gzip(data_dir: Path, tmp_path: Path, catalog, oui) -> None:
-    text = (data_dir / "zeek-tsv" / "dns.log").read_text(encoding="utf-8")
+    text = (data_dir / "zeek-tsv" / "synthetic-dns.log").read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     header = [ln for ln in lines if ln.startswith("#") and not ln.startswith("#close")]
     rows = [ln for ln in lines if not ln.startswith("#")]

@@ -61,13 +61,13 @@ def test_damaged_inputs_find_the_same_devices_and_purchases(tmp_path: Path) -> N
     # Inventory rows that name no product: read, and found to be no device.
     _insert_lines(dirty / "inventory.csv", 3, [b"A-999;only;three", b"\x00\x01\x02;;;;;"])
     # Zeek: two lines with the wrong number of fields, after the header.
-    dns = dirty / "zeek-tsv" / "dns.log"
+    dns = dirty / "zeek-tsv" / "synthetic-dns.log"
     header = sum(1 for line in dns.read_bytes().split(b"\n") if line.startswith(b"#"))
     _insert_lines(dns, header, [b"not\ta\tzeek\tline", b"1767225603.0\tbroken"])
     # OCDS JSON Lines: one invalid line after the first release.
     _insert_lines(dirty / "ocds" / "releases.jsonl", 1, [b'{"broken json'])
     # A gzip copy of a Zeek log, cut in half.
-    whole = gzip.compress((clean / "zeek-tsv" / "conn.log").read_bytes(), mtime=0)
+    whole = gzip.compress((clean / "zeek-tsv" / "synthetic-conn.log").read_bytes(), mtime=0)
     (dirty / "zeek-tsv" / "conn-copy.log.gz").write_bytes(whole[: len(whole) // 2])
 
     good = _devices(clean, tmp_path / "out-clean")
