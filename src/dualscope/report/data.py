@@ -45,6 +45,27 @@ CAVEATS = (
 )
 
 
+def work_view(
+    row: Mapping[str, Any], matches: list[dict[str, Any]], partners: list[dict[str, Any]]
+) -> WorkView:
+    """A ``screen_works`` row with its evidence and partner rows, as the templates show it."""
+    return WorkView(
+        work_id=row["work_id"],
+        title=row["title"],
+        year=row["year"],
+        doi=row["doi"],
+        doi_url=doi_url(row["doi"]),
+        entities=list(row["entities"] or []),
+        categories=list(row["categories"] or []),
+        partner_countries=list(row["partner_countries"] or []),
+        partner_institutions=list(row["partner_institutions"] or []),
+        areas=list(row["areas"] or []),
+        evidence=row["evidence"],
+        matches=matches,
+        partners=partners,
+    )
+
+
 def doi_url(doi: str | None) -> str | None:
     """``https://doi.org/<doi>`` for a well-formed DOI, else ``None`` (no link is shown)."""
     if not doi:
@@ -198,20 +219,10 @@ def _works(
     for w in works:
         text = pseudo.scrub(w["evidence"]) if pseudo else w["evidence"]
         views.append(
-            WorkView(
-                work_id=w["work_id"],
-                title=w["title"],
-                year=w["year"],
-                doi=w["doi"],
-                doi_url=doi_url(w["doi"]),
-                entities=list(w["entities"] or []),
-                categories=list(w["categories"] or []),
-                partner_countries=list(w["partner_countries"] or []),
-                partner_institutions=list(w["partner_institutions"] or []),
-                areas=list(w["areas"] or []),
-                evidence=text,
-                matches=by_work.get(w["work_id"], []),
-                partners=partners_by_work.get(w["work_id"], []),
+            work_view(
+                {**w, "evidence": text},
+                by_work.get(w["work_id"], []),
+                partners_by_work.get(w["work_id"], []),
             )
         )
     return views, total

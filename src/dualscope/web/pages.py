@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from dualscope import __version__
-from dualscope.report.data import WorkView, doi_url
+from dualscope.report.data import work_view
 from dualscope.report.html import asset, build_charts, template_environment
 from dualscope.web import queries
 from dualscope.web.api import AREA_ID, COUNTRY, ENTITY_ID, MAX_NAME, Sort, check_name
@@ -36,26 +36,6 @@ def environment() -> jinja2.Environment:
 def render(template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     html = environment().get_template(template).render(version=__version__, **values)
     return HTMLResponse(html, status_code=status_code)
-
-
-def work_view(
-    row: dict[str, Any], matches: list[dict[str, Any]], partners: list[dict[str, Any]]
-) -> WorkView:
-    return WorkView(
-        work_id=row["work_id"],
-        title=row["title"],
-        year=row["year"],
-        doi=row["doi"],
-        doi_url=doi_url(row["doi"]),
-        entities=list(row["entities"] or []),
-        categories=list(row["categories"] or []),
-        partner_countries=list(row["partner_countries"] or []),
-        partner_institutions=list(row["partner_institutions"] or []),
-        areas=list(row["areas"] or []),
-        evidence=row["evidence"],
-        matches=matches,
-        partners=partners,
-    )
 
 
 @router.get("/static/style.css")
