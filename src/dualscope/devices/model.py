@@ -7,11 +7,31 @@ objects (:mod:`dualscope.devices.catalog`) that the readers use on their hot pat
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 Confidence = Literal["high", "medium", "low"]
+
+
+def _compiles(value: str, info: ValidationInfo) -> str:
+    """A field holding a regular expression must compile (names the field when not)."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{info.field_name} does not compile: {exc}") from exc
+    return value
+
+
+# A regular expression as written in the catalogue, checked on load.
+Regex = Annotated[str, AfterValidator(_compiles)]
 
 
 class _Strict(BaseModel):
@@ -83,21 +103,12 @@ class ModelPatternSpec(_Strict):
     id: str
     vendor: str
     brand: str | None = None
-    regex: str
+    regex: Regex
     kind: str
     confidence: Confidence
     generic: bool
     note: str | None = None
     source: str
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"regex does not compile: {exc}") from exc
-        return value
 
 
 class CloudDomainSpec(_Strict):
@@ -173,19 +184,10 @@ class FingerprintSpec(_Strict):
     brand: str | None = None
     oem: str | None = None
     field: Literal["server", "auth", "x509", "telnet", "path", "text"]
-    pattern: str
+    pattern: Regex
     confidence: Confidence
     source: str
     ref: str
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"pattern does not compile: {exc}") from exc
-        return value
 
     @model_validator(mode="after")
     def _names_a_maker(self) -> FingerprintSpec:
