@@ -148,3 +148,31 @@ def test_ror_gold_strings_lose_no_match(matcher, shared_raw):
 
 def test_a_non_matcher_gets_no_prefilter():
     assert Prefilter.for_matcher(object(), None) is None
+
+
+def test_the_batch_path_decides_each_string_as_the_one_string_path(matcher):
+    # passes() is aligned with its input (repeats, nulls, a sliced array, odd whitespace,
+    # accented and Chinese strings), and a second batch reusing the anchors (and the words
+    # they already decided) agrees too.
+    strings: list[str | None] = [
+        *_sample()[:200],
+        "Natl\u00a0Univ Def Technol, Changsha",  # a no-break space inside a "word"
+        "  School of Physics,\tUniversità di Bologna  ",
+        "国防科技大学",
+        "Ｎａｔｌ Univ",
+        "",
+        "Dept Phys\x1cNUDT",
+        None,
+    ]
+    prefilter = Prefilter.for_matcher(matcher, None)
+    assert prefilter is not None
+    padded = pa.array(["pad", *strings, *strings, "pad"], type=pa.string())
+    batch = padded.slice(1, 2 * len(strings))
+    mask, anchors = prefilter.passes(batch)
+    assert mask.null_count == 0 and len(mask) == len(batch)
+    expected = [s is not None and prefilter.may_match(s, anchors) for s in strings]
+    assert mask.to_pylist() == expected + expected
+    again, same = prefilter.passes(pa.array(list(reversed(strings)), type=pa.string()), anchors)
+    assert same is anchors
+    assert again.to_pylist() == list(reversed(expected))
+    assert any(expected) and not all(expected)

@@ -184,43 +184,54 @@ class Prefilter:
         return any(self.is_anchor(t, anchors) for t in re.split(TOKEN_SPLIT, raw) if t)
 
     def select(self, strings: pa.Array, anchors: Anchors | None = None) -> tuple[pa.Array, Anchors]:
-        """The distinct strings of ``strings`` that may match, and the anchors used: chosen
-        here for this corpus (token frequencies of these strings) when ``anchors`` is ``None``.
+        """The distinct strings of ``strings`` that may match, and the anchors used (see
+        :meth:`passes`)."""
+        distinct = pc.drop_null(pc.unique(strings.cast(pa.string())))
+        mask, anchors = self.passes(distinct, anchors)
+        return pc.filter(distinct, mask), anchors
 
-        In bulk, in Arrow: the distinct strings are split into words (C++), words are counted,
-        Python splits and decides once per distinct word, and the strings holding an anchor
-        token (or East Asian script) are picked out by hash look-ups.
+    def passes(self, strings: pa.Array, anchors: Anchors | None = None) -> tuple[pa.Array, Anchors]:
+        """For each of ``strings``, whether it may match (never null), and the anchors used:
+        chosen here for this corpus (token frequencies of these strings) when ``anchors`` is
+        ``None``.
+
+        In bulk, in Arrow: strings are split into words on ASCII whitespace (C++), the words
+        are dictionary-encoded, Python splits and decides each distinct word once (remembered
+        in ``anchors`` for the next batch), and a string passes when one of its words does (a
+        running sum over the words, C++) or it holds East Asian script. Python's split on
+        punctuation and any other whitespace (:data:`TOKEN_SPLIT`) then sees each word, so the
+        tokens are exactly those :meth:`may_match` reads.
         """
-        distinct = pc.unique(strings.cast(pa.string()))
-        # Words split on whitespace in C++ (as fold's str.split does); each distinct word is
-        # split on punctuation in Python, once.
-        words = pc.utf8_split_whitespace(distinct)
-        flat = pc.list_flatten(words)
-        counts = pc.value_counts(flat)
-        pairs = [
-            (word, [t for t in re.split(TOKEN_SPLIT, word) if t], int(count))
-            for word, count in zip(
-                counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True
-            )
-            if word
-        ]
+        strings = strings.cast(pa.string())
+        words = pc.ascii_split_whitespace(strings)
+        encoded = pc.dictionary_encode(pc.list_flatten(words))
+        vocabulary = encoded.dictionary.to_pylist()
         if anchors is None:
-            frequency: Counter[str] = Counter()
-            for _, tokens, count in pairs:
-                for token in tokens:
+            anchors = self.anchors(self._frequency(vocabulary, encoded.indices))
+        decided = anchors.decided
+        marks = []
+        for word in vocabulary:
+            hit = decided.get(word)
+            if hit is None:
+                tokens = [t for t in re.split(TOKEN_SPLIT, word) if t]
+                hit = decided[word] = any(self.is_anchor(t, anchors) for t in tokens)
+            marks.append(hit)
+        holds = _any_per_list(words, pc.take(pa.array(marks, pa.bool_()), encoded.indices))
+        return pc.or_(holds, _east_asian(strings)), anchors
+
+    def _frequency(self, vocabulary: list[str], indices: pa.Array) -> Counter[str]:
+        """How often each canonical key occurs among the words (``indices`` into
+        ``vocabulary``)."""
+        counts = pc.value_counts(indices)
+        frequency: Counter[str] = Counter()
+        for index, count in zip(
+            counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True
+        ):
+            for token in re.split(TOKEN_SPLIT, vocabulary[index]):
+                if token:
                     for key in self.token_keys(token):
                         frequency[key] += count
-            anchors = self.anchors(frequency)
-        kept = pa.array(
-            [w for w, tokens, _ in pairs if any(self.is_anchor(t, anchors) for t in tokens)],
-            type=pa.string(),
-        )
-        holding = pc.filter(pc.list_parent_indices(words), pc.is_in(flat, value_set=kept))
-        east_asian = pc.fill_null(pc.match_substring_regex(distinct, EAST_ASIAN), False)
-        passing = pc.unique(
-            pa.concat_arrays([pc.take(distinct, holding), pc.filter(distinct, east_asian)])
-        )
-        return pc.drop_null(passing), anchors
+        return frequency
 
     def mark(self, con: duckdb.DuckDBPyConnection, source: str, target: str) -> int:
         """Create temp table ``target(raw)``: the strings of ``source(raw)`` that may match.
@@ -243,6 +254,8 @@ class Anchors:
     acronym_pieces: frozenset[str]
     # (first letter, length) → written alias words a fuzzy typo could stand for
     fuzzy_words: dict[tuple[str, int], tuple[str, ...]]
+    # word → whether it holds an anchor token (filled as batches are read)
+    decided: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def resembles(self, form: str) -> bool:
         """Could ``form`` be a fuzzy-rule misspelling of an anchor word?"""
@@ -261,3 +274,25 @@ def _written(entry: AliasEntry, key: tuple[str, ...], anchor: str) -> list[str]:
     if tuple(keys) != key:
         return [anchor]
     return [entry.norm[p] for k, p in zip(keys, positions, strict=True) if k == anchor] + [anchor]
+
+
+def _any_per_list(lists: pa.Array, flags: pa.Array) -> pa.Array:
+    """For each list of ``lists``, whether any of its values is flagged (``flags``: one boolean
+    per value of ``pc.list_flatten(lists)``); an empty or null list is ``False``."""
+    running = pc.cumulative_sum(flags.cast(pa.int64()))
+    running = pa.concat_arrays([pa.array([0], pa.int64()), running])
+    offsets = lists.offsets
+    offsets = pc.subtract(offsets, offsets[0])  # a sliced array's offsets do not start at 0
+    ends = pc.take(running, offsets.slice(1))
+    starts = pc.take(running, offsets.slice(0, len(offsets) - 1))
+    return pc.greater(pc.subtract(ends, starts), 0)
+
+
+def _east_asian(strings: pa.Array) -> pa.Array:
+    """Whether each string holds East Asian script (never null); the regular expression only
+    runs on the strings that are not plain ASCII."""
+    other = pc.fill_null(pc.invert(pc.string_is_ascii(strings)), False)
+    if not pc.any(other).as_py():
+        return other
+    found = pc.fill_null(pc.match_substring_regex(pc.filter(strings, other), EAST_ASIAN), False)
+    return pc.replace_with_mask(other, other, found)

@@ -221,8 +221,8 @@ class ScreenableFilter:
     ) -> tuple[pa.Array, Anchors]:
         """Works (by row) holding a string the pre-filter lets through, and the anchors used
         (chosen from this text's token frequencies when ``anchors`` is ``None``)."""
-        passing, anchors = self.prefilter.select(text, anchors)
-        return pc.filter(work_of_text, pc.is_in(text, value_set=passing)), anchors
+        passing, anchors = self.prefilter.passes(text, anchors)
+        return pc.filter(work_of_text, passing), anchors
 
 
 def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:
