@@ -204,7 +204,7 @@ def resolve(
     finally:
         resolver.close()
         con.execute("DROP TABLE IF EXISTS _raw_may_match")
-    inst_rows = _resolve_institutions(con, matcher, stats)
+    inst_rows = _resolve_institutions(con, matcher, stats, prefilter)
     _register(con, "_res_raw", raw_rows, [("raw", pa.string()), ("country_hint", pa.string())])
     _register(
         con,
@@ -254,9 +254,15 @@ def resolve_countries(
 
 
 def _resolve_institutions(
-    con: duckdb.DuckDBPyConnection, matcher: MatcherLike, stats: ResolveStats
+    con: duckdb.DuckDBPyConnection,
+    matcher: MatcherLike,
+    stats: ResolveStats,
+    prefilter: Prefilter | None = None,
 ) -> dict[str, list[object]]:
-    """Each distinct institution by its ids (lineage included) and, failing those, its name."""
+    """Each distinct institution by its ids (lineage included) and, failing those, its name.
+
+    With ``prefilter`` (that of the selected categories), a name it sets aside is not read:
+    it cannot name a selected entity, and verdicts for other categories are never used."""
     inst_rows: dict[str, list[object]] = {k: [] for k in ("id", "ror", "display_name")}
     inst_rows.update({name: [] for name, _ in VERDICT_FIELDS})
     seen: set[tuple[str | None, str | None, str | None]] = set()
@@ -264,8 +270,16 @@ def _resolve_institutions(
     # every written form of a watchlist id, lower-cased (None: a matcher without an index)
     id_forms = written_id_forms(index.ids) if isinstance(index, WatchlistIndex) else None
     result = con.execute(scan.DISTINCT_INSTITUTIONS)
+    anchors = None
     while batch := result.fetchmany(BATCH):
-        for inst_id, ror, name, country_code, lineage in batch:
+        # names of institutions OpenAlex places in China or nowhere (the others are checked by
+        # their ids only), through the pre-filter in one go
+        texts = [name if cc in (None, "", "CN") else None for _, _, name, cc, _ in batch]
+        may_match: list[bool] | None = None
+        if prefilter is not None and id_forms is not None:
+            mask, anchors = prefilter.passes(pa.array(texts, type=pa.string()), anchors)
+            may_match = mask.to_pylist()
+        for row_index, (inst_id, ror, name, country_code, lineage) in enumerate(batch):
             key = (inst_id, ror, name)
             if key in seen:  # same institution with another lineage: first one wins
                 continue
@@ -273,11 +287,11 @@ def _resolve_institutions(
             stats.institutions += 1
             ids = [v for v in (inst_id, ror, *(lineage or ())) if v]
             # An institution OpenAlex places outside China is checked by its ids only.
-            text = name if country_code in (None, "", "CN") else None
-            # Checked by its ids only: none on the watchlist means no match (the matcher would
-            # look each up, normalised, and find nothing).
+            text = texts[row_index]
+            # No id on the watchlist (the matcher would look each up, normalised, and find
+            # nothing) and no name that could match: no verdict to find.
             if (
-                text is None
+                (text is None or (may_match is not None and not may_match[row_index]))
                 and id_forms is not None
                 and not any(v.strip().lower() in id_forms for v in ids)
             ):
