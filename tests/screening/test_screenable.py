@@ -34,6 +34,7 @@ from dualscope.matching.matcher import Matcher
 from dualscope.screening.options import ScreenOptions, parse_categories
 from dualscope.screening.outputs import TABLES
 from dualscope.screening.pipeline import run_screening
+from dualscope.screening.resolve import foreign_tail
 from dualscope.screening.run import default_components, screen
 from dualscope.screening.screenable import ScreenableFilter, default_filter
 from dualscope.screening.summary import build_summary
@@ -62,6 +63,7 @@ NUDT_OPENALEX = "I170215575"
 NUDT_ROR = "05d2yfz11"
 NUDT_RAW = "Natl Univ Def Technol, Changsha, Peoples R China"
 EUROPE_RAW = "Department of Physics, University of Bologna, Bologna, Italy"
+MILAN_RAW = "Department of Physics, University of Milan, Milan, Italy"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,6 +264,10 @@ def signal_works() -> dict[str, dict[str, Any]]:
                 partner(),
             ],
         ),
+        # two affiliations in one string: it ends with Italy, and still goes to the matcher
+        "several_affiliations": oa_work(
+            12, [author("Ma Lin", [f"{MILAN_RAW}; {NUDT_RAW}"]), partner()]
+        ),
         # the same opaque institution without a watchlist id: nothing links it
         "control": oa_work(
             11,
@@ -281,6 +287,9 @@ def signal_works() -> dict[str, dict[str, Any]]:
                 author("Hans Meier", ["TU Munich, Munich, Germany"], [inst("I91", "TUM", "DE")]),
             ],
         ),
+        # passes the pre-filter ("Milan" is one letter from an alias word) but ends with
+        # Italy: screening never sends it to the matcher
+        "foreign_tail": oa_work(13, [author("Anna Bianchi", [MILAN_RAW]), partner()]),
         "near_miss": oa_work(
             8,
             [
@@ -295,8 +304,26 @@ def signal_works() -> dict[str, dict[str, Any]]:
     }
 
 
-POSITIVE = ("raw", "openalex_id", "ror", "lineage", "chinese", "acronym", "singular_raw")
-NEGATIVE = ("control", "europe", "near_miss")
+POSITIVE = (
+    "raw",
+    "openalex_id",
+    "ror",
+    "lineage",
+    "chinese",
+    "acronym",
+    "singular_raw",
+    "several_affiliations",
+)
+NEGATIVE = ("control", "europe", "foreign_tail", "near_miss")
+
+
+def test_the_foreign_string_passes_the_prefilter_but_is_foreign(
+    keep_default: ScreenableFilter,
+) -> None:
+    # what makes the foreign_tail case worth having: the pre-filter alone would keep it
+    assert keep_default.prefilter.may_match(MILAN_RAW)
+    assert foreign_tail(MILAN_RAW) == "IT"
+    assert foreign_tail(f"{MILAN_RAW}; {NUDT_RAW}") is None
 
 
 def test_each_kind_of_watchlist_link_keeps_a_work_in_full(

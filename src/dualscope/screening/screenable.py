@@ -18,7 +18,9 @@ for (``ingest --categories``, all by default; ``screen FILE`` filters for its ow
   or nowhere, passes the matcher's pre-filter (:mod:`dualscope.matching.prefilter`): it holds
   an anchor token of some alias, an acronym, or Chinese script. The pre-filter is a proven
   superset of what the matcher matches (tests/matching/test_prefilter.py), so no work the
-  matcher would flag is ever stored slim; or
+  matcher would flag is ever stored slim. A raw string ending with a country other than
+  China does not count: screening never sends it to the matcher
+  (:func:`dualscope.screening.resolve.foreign_tail`); or
 - it shares its DOI with such a work (in this file or already in the store): records of one
   paper from two sources are screened together.
 
@@ -46,6 +48,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dualscope.geo.vocab import vocab
 from dualscope.matching.index import WatchlistIndex, written_id_forms
 from dualscope.matching.prefilter import Anchors, Prefilter
 from dualscope.store.arrow import query_arrow, temp_table
@@ -53,7 +56,7 @@ from dualscope.store.ingest import KEPT_ALL
 
 # Bump when the logic below changes what is kept: files filtered by an older logic are then
 # re-read on re-ingest, like files filtered with another watchlist.
-FILTER_VERSION = 1
+FILTER_VERSION = 2  # 2: raw strings ending with a foreign country keep no work
 
 # A work id as stored in `works.work_id` (store.ingest.STAGED_SELECT does the same).
 WORK_ID_NORM = "regexp_replace(trim({col}), '^https?://openalex\\.org/', '')"
@@ -196,7 +199,8 @@ class ScreenableFilter:
         ]
         text = pa.concat_arrays([s.cast(pa.string()) for s, _ in strings])
         work_of_text = pa.concat_arrays([w.cast(pa.int64()) for _, w in strings])
-        found, anchors = self._text_hits(text, work_of_text, anchors)
+        raw_count = len(strings[0][0]) + len(strings[1][0])  # raw strings come first
+        found, anchors = self._text_hits(text, work_of_text, raw_count, anchors)
         hits = [found]
         lineage = inst.field("lineage")
         identifiers = [
@@ -217,12 +221,29 @@ class ScreenableFilter:
         return pa.array(sorted(written_id_forms(self.ids)), type=pa.string())
 
     def _text_hits(
-        self, text: pa.Array, work_of_text: pa.Array, anchors: Anchors | None
+        self, text: pa.Array, work_of_text: pa.Array, raw_count: int, anchors: Anchors | None
     ) -> tuple[pa.Array, Anchors]:
         """Works (by row) holding a string the pre-filter lets through, and the anchors used
-        (chosen from this text's token frequencies when ``anchors`` is ``None``)."""
+        (chosen from this text's token frequencies when ``anchors`` is ``None``).
+
+        The first ``raw_count`` strings are raw affiliation strings: one that ends with a
+        country other than China is never sent to the matcher (``resolve.foreign_tail``), so it
+        keeps no work either ("..., Milan, Italy" passes the pre-filter as a possible typo of
+        an anchor word, and would keep most Italian co-publications in full for nothing).
+        """
+        from dualscope.screening.resolve import foreign_tail
+
         passing, anchors = self.prefilter.passes(text, anchors)
-        return pc.filter(work_of_text, passing), anchors
+        where = pc.indices_nonzero(passing)
+        positions = where.to_pylist()
+        strings = pc.take(text, where).to_pylist()
+        works = pc.take(work_of_text, where).to_pylist()
+        found = [
+            work
+            for position, string, work in zip(positions, strings, works, strict=True)
+            if position >= raw_count or not foreign_tail(string)
+        ]
+        return pa.array(found, type=pa.int64()), anchors
 
 
 def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:
@@ -235,6 +256,8 @@ def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:
         "vocabulary": sorted(prefilter.vocabulary),
         "ids": sorted(f"{i}\t{t[0]}" for i, targets in index.ids.items() for t in targets),
         "categories": sorted(f"{e.id}\t{e.category}" for e in index.entities.values()),
+        # the country names that make a raw string foreign (resolve.foreign_tail)
+        "countries": sorted(f"{k}\t{v}" for k, v in vocab().aliases.items()),
     }
     blob = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return "watchlist-" + hashlib.sha256(blob).hexdigest()[:16]
