@@ -89,7 +89,7 @@ def foreign_tail(raw: str) -> str | None:
     affiliations (``;``), Chinese script, or no recognisable country at the end always go to
     the matcher, so "..., Changsha 410073" and "Oxford, UK; NUDT, Changsha, China" still do.
     """
-    if ";" in raw or any(ch >= "\u2e80" for ch in raw):
+    if ";" in raw or (raw and max(raw) >= "\u2e80"):  # max: the highest code point, in C
         return None
     tail = raw.rsplit(",", 1)[-1]
     key = " ".join(t for t in norm_key(tail).split() if not any(c.isdigit() for c in t))
