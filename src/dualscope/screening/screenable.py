@@ -58,13 +58,6 @@ from dualscope.store.ingest import KEPT_ALL
 # re-read on re-ingest, like files filtered with another watchlist.
 FILTER_VERSION = 2  # 2: raw strings ending with a foreign country keep no work
 
-# A work id as stored in `works.work_id` (store.ingest.STAGED_SELECT does the same).
-WORK_ID_NORM = "regexp_replace(trim({col}), '^https?://openalex\\.org/', '')"
-# A DOI as stored in `works.doi` (store.ingest.STAGED_SELECT does the same).
-DOI_NORM = (
-    "nullif(lower(regexp_replace(trim({col}), "
-    "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')"
-)
 BATCH_ROWS = 20_000  # works per Arrow batch: bounds the memory of the pass (~100 MB)
 
 # The staged works' authorships, for the Arrow pass of ScreenableFilter.mark.
@@ -74,7 +67,7 @@ AUTHORSHIPS = "SELECT rowid AS row, authorships FROM {stage}"
 WITH_DOI_SIBLINGS = """
 CREATE OR REPLACE TEMP TABLE {target} AS
 WITH staged AS (
-    SELECT rowid AS row, {work_id} AS work_id, {doi} AS doi FROM {stage}
+    SELECT rowid AS row, work_id, doi_key AS doi FROM {stage}
 ), hit AS (
     SELECT staged.* FROM staged SEMI JOIN _keep_rows k ON k.row = staged.row
 ), sibling AS (
@@ -158,14 +151,7 @@ class ScreenableFilter:
         pa.default_memory_pool().release_unused()  # give the batches' memory back now
         temp_table(con, "_keep_rows", pa.table({"row": rows_kept.cast(pa.int64())}))
         try:
-            con.execute(
-                WITH_DOI_SIBLINGS.format(
-                    target=target,
-                    stage=stage,
-                    doi=DOI_NORM.format(col="doi"),
-                    work_id=WORK_ID_NORM.format(col="id"),
-                )
-            )
+            con.execute(WITH_DOI_SIBLINGS.format(target=target, stage=stage))
         finally:
             con.execute("DROP TABLE IF EXISTS _keep_rows")
         row = con.execute(f"SELECT count(*) FROM {target}").fetchone()  # noqa: S608

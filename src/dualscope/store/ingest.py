@@ -65,9 +65,18 @@ FIELD_LIMIT = 20_000  # same limit as sources.openalex.MAX_FIELD_CHARS
 # hive_partitioning = false: a snapshot path ".../updated_date=2024-01-01/part_000.gz" must not
 # replace each record's own `updated_date` (a full timestamp) with the folder's date, or the
 # newest copy of a re-issued work could lose to an older one (tests/store/test_ingest_hive.py).
-STAGE_FROM_JSON = """
+# The stored forms of the work id and DOI (``works.work_id``, ``works.doi``) are computed here,
+# once, while DuckDB reads the file in parallel; every later step compares those.
+WORK_ID_KEY = "regexp_replace(trim({col}), '^https?://openalex\\.org/', '')"
+DOI_KEY = (
+    "nullif(lower(regexp_replace(trim({col}), "
+    "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')"
+)
+STAGE_FROM_JSON = f"""
 CREATE OR REPLACE TEMP TABLE _ingest_stage AS
 SELECT
+    {WORK_ID_KEY.format(col="id ->> '$'")} AS work_id,
+    {DOI_KEY.format(col="doi ->> '$'")} AS doi_key,
     id ->> '$' AS id, doi ->> '$' AS doi, title ->> '$' AS title,
     display_name ->> '$' AS display_name, updated_date ->> '$' AS updated_date,
     publication_year, abstract_inverted_index, keywords, topics, authorships,
@@ -78,7 +87,7 @@ FROM read_json(
     maximum_object_size = 16777216, compression = 'auto_detect',
     hive_partitioning = false
 )
-"""
+"""  # noqa: S608 (only module constants are interpolated)
 
 # Problems the JSON reader lets through; any hit sends the file down the line-numbered path.
 STAGE_PROBLEMS = f"""
@@ -108,9 +117,8 @@ FROM _ingest_stage
 # abstract, keywords, topics or authorships; see dualscope.screening.screenable).
 STAGED_SELECT = """
 SELECT
-    regexp_replace(trim(id), '^https?://openalex\\.org/', '') AS work_id,
-    nullif(lower(regexp_replace(trim(doi), '^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')
-        AS doi,
+    work_id,
+    doi_key AS doi,
     coalesce(title, display_name) AS title,
     CAST(publication_year AS INTEGER) AS publication_year,
     updated_date,
@@ -144,22 +152,19 @@ KEEP_MARKED = "rowid IN (SELECT row FROM _ingest_keep)"
 # of the file, as in the OpenAlex snapshot.
 DEDUPLICATE = """
 QUALIFY row_number() OVER (
-    PARTITION BY regexp_replace(trim(id), '^https?://openalex\\.org/', '')
+    PARTITION BY work_id
     ORDER BY updated_date DESC NULLS LAST, _row DESC
 ) = 1
 """
 
 STAGE_COUNTS = """
-SELECT count(*), count(DISTINCT regexp_replace(trim(id), '^https?://openalex\\.org/', ''))
-FROM _ingest_stage
+SELECT count(*), count(DISTINCT work_id) FROM _ingest_stage
 """
 
 # Staged works that replace an older copy in the store, and those older than the stored copy.
 COUNT_EXISTING = """
 WITH s AS (
-    SELECT regexp_replace(trim(id), '^https?://openalex\\.org/', '') AS work_id,
-           max(updated_date) AS updated_date
-    FROM _ingest_stage GROUP BY 1
+    SELECT work_id, max(updated_date) AS updated_date FROM _ingest_stage GROUP BY 1
 )
 SELECT
     count(*) FILTER (WHERE coalesce(s.updated_date, '') >= coalesce(w.updated_date, '')),
