@@ -73,10 +73,10 @@ def screen(
 
         return components or default_components(settings)
 
+    con = open_store(db)  # first: it runs Python the loading thread would slow down
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualscope-load")
     loading = pool.submit(load)
     deferred = LazyKeep(lambda: _screenable(loading.result()[0], options.categories))
-    con = open_store(db)
     try:
         report = (
             ingest_paths(

@@ -47,12 +47,11 @@ def open_store(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 def _migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Add columns introduced after a store was created (stores made by earlier versions)."""
+    present = set(
+        con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()
+    )
     for table, column, kind in _ADDED_COLUMNS:
-        present = con.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-            [table, column],
-        ).fetchone()
-        if present is None:
+        if (table, column) not in present:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
