@@ -17,6 +17,7 @@ HEAVY = (
     "dualscope.devices",
     "dualscope.watchlist.loader",
     "dualscope.watchlist.model",
+    "dualscope.sources.exports",  # every export reader; --format's help needs only the names
     "pydantic",
     "jinja2",
     "rapidfuzz",

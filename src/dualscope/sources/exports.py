@@ -24,6 +24,7 @@ from pathlib import Path
 from dualscope.errors import DualscopeError, InputError
 from dualscope.sources.csvtable import MAX_PREAMBLE_ROWS, header_cells
 from dualscope.sources.dimensions import is_dimensions_header, read_dimensions
+from dualscope.sources.formats import EXPORT_FORMATS
 from dualscope.sources.lens import is_lens_header, refuse_lens
 from dualscope.sources.openalex_csv import is_openalex_csv_header, read_openalex_csv
 from dualscope.sources.records import ExportRecord, SkippedRecord, normalise_doi
@@ -52,6 +53,8 @@ READERS: dict[str, Reader] = {
 }
 # Every format name --format accepts; "lens" is recognised only to be refused.
 FORMATS: tuple[str, ...] = (*READERS, "lens")
+if FORMATS != EXPORT_FORMATS:  # pragma: no cover - a reader added without its name
+    raise ImportError(f"sources.formats.EXPORT_FORMATS must list {FORMATS}")
 DETECT_BYTES = 16 * 1024
 _WOS_PLAIN = re.compile(r"^(?:FN |VR |PT [A-Z]\b)")
 # Header tests in order: the first that accepts a row names the format.

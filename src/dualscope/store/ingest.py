@@ -563,9 +563,9 @@ OPENALEX_FORMAT = "openalex"
 
 def input_formats() -> tuple[str, ...]:
     """Every value ``--format`` accepts: auto, openalex, and each export format."""
-    from dualscope.sources.exports import FORMATS
+    from dualscope.sources.formats import EXPORT_FORMATS
 
-    return (AUTO_FORMAT, OPENALEX_FORMAT, *FORMATS)
+    return (AUTO_FORMAT, OPENALEX_FORMAT, *EXPORT_FORMATS)
 
 
 def input_format(value: str | None) -> str | None:
