@@ -206,3 +206,19 @@ def test_fragments_match_the_macros_on_a_screened_store(
         assert str(fragments.rows_table("t", columns, rows, ("works",))) == str(
             reference.rows_table("t", columns, rows, ("works",))
         )
+
+
+def test_rows_table_columns_of_repeated_and_mixed_values(reference: Any) -> None:
+    columns = [("a", "A"), ("n", "N"), ("m", "M"), ("x", "X")]
+    rows = [
+        {"a": "IT", "n": 2, "m": 2.0, "x": HOSTILE},
+        {"a": "IT", "n": 2, "m": 2, "x": None},
+        {"a": None, "n": 3, "m": None, "x": HOSTILE},
+        {"a": "<DE>", "n": None, "m": 1.0, "x": ["a", "a"]},
+        {"a": "IT", "n": 2, "m": 1, "x": Decimal("2")},
+    ]
+    for numeric in ((), ("n", "m")):
+        got = fragments.rows_table("t", columns, rows, numeric)
+        assert str(got) == str(reference.rows_table("t", columns, rows, numeric))
+        assert str(fragments.rows_table("t", columns, iter(rows), numeric)) == str(got)
+    assert str(fragments.rows_table("t", [], rows)) == str(reference.rows_table("t", [], rows))

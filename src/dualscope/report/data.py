@@ -76,6 +76,8 @@ def doi_url(doi: str | None) -> str | None:
             doi = doi[len(prefix) :]
     if not DOI_RE.match(doi):
         return None
+    if doi.isascii() and doi.isprintable():  # then quote() keeps every character it has
+        return "https://doi.org/" + doi
     return "https://doi.org/" + quote(doi, safe="/:;()._-")
 
 
@@ -203,18 +205,9 @@ def _works(
     works = _rows(con, tables.WORKS_TABLE, prefetched)
     total = len(works)
     works = works[:limit]
-    ids = {w["work_id"] for w in works}
-    evidence = [r for r in _rows(con, tables.EVIDENCE_TABLE) if r["work_id"] in ids]
-    partners = [r for r in _rows(con, PARTNERS_TABLE) if r["work_id"] in ids]
-    if pseudo:
-        _pseudonymise_rows(evidence, pseudo)
-        _pseudonymise_rows(partners, pseudo)
-    by_work: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in evidence:
-        by_work[row["work_id"]].append(row)
-    partners_by_work: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in partners:
-        partners_by_work[row["work_id"]].append(row)
+    ids = {w["work_id"] for w in works} if total > limit else None
+    by_work = _by_work(con, tables.EVIDENCE_TABLE, ids, pseudo)
+    partners_by_work = _by_work(con, PARTNERS_TABLE, ids, pseudo)
     views = []
     for w in works:
         text = pseudo.scrub(w["evidence"]) if pseudo else w["evidence"]
@@ -226,6 +219,32 @@ def _works(
             )
         )
     return views, total
+
+
+def _by_work(
+    con: duckdb.DuckDBPyConnection,
+    t: tables.Table,
+    ids: set[str] | None,
+    pseudo: Pseudonymiser | None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows of ``t`` (dicts, pseudonymised if asked) by work id, in query order; only the
+    works in ``ids`` unless it is ``None``."""
+    cur = con.cursor()
+    try:
+        cur.execute(t.sql)
+        header = [d[0] for d in cur.description or ()]
+        rows = cur.fetchall()
+    finally:
+        cur.close()
+    key = header.index("work_id")
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if ids is None or row[key] in ids:
+            record = dict(zip(header, row, strict=True))
+            if pseudo:
+                pseudonymise_record(record, pseudo)
+            grouped[row[key]].append(record)
+    return grouped
 
 
 def _int(value: Any) -> int:

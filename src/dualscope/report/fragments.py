@@ -49,6 +49,11 @@ def joined(values: Iterable[Any] | None) -> Markup:
     return escape("; ".join(str(v) for v in values or ()))
 
 
+def _joined(values: Iterable[Any] | None) -> str:
+    """:func:`joined` as plain text."""
+    return _esc("; ".join(map(str, values or ())))
+
+
 def work_block(w: WorkView, link: str | None = None) -> Markup:
     """One flagged work with its evidence (``<article class="work">``)."""
     return Markup(_work_block(w, link))  # noqa: S704 - every value is escaped
@@ -81,10 +86,10 @@ def _work_block(w: WorkView, link: str | None) -> str:
     parts.append("  </div>\n  <div>Watchlist: ")
     parts.extend(f'<span class="tag">{esc(e)}</span>' for e in w.entities)
     if w.categories:
-        parts.append(f'<span class="muted">({joined(w.categories)})</span>')
-    parts.append(f"</div>\n  <div>Partners: {joined(w.partner_institutions)} ")
+        parts.append(f'<span class="muted">({_joined(w.categories)})</span>')
+    parts.append(f"</div>\n  <div>Partners: {_joined(w.partner_institutions)} ")
     if w.partner_countries:
-        parts.append(f'<span class="muted">[{joined(w.partner_countries)}]</span>')
+        parts.append(f'<span class="muted">[{_joined(w.partner_countries)}]</span>')
     parts.append("</div>\n")
     if w.areas:
         parts.append("<div>Areas: ")
@@ -134,24 +139,35 @@ def rows_table(
     with ``; ``, ``None`` is an empty cell; ``numeric`` columns are right-aligned."""
     esc = _esc
     num = ' class="num"'
-    opening = [f"<td{num if key in numeric else ''}>" for key, _ in columns]
-    keys = [key for key, _ in columns]
-    parts = [
+    rows = rows if isinstance(rows, list) else list(rows)
+    head = [
         f'<table class="sortable" id="{esc(table_id)}">\n  <thead><tr>',
         *(f"<th{num if key in numeric else ''}>{esc(label)}</th>" for key, label in columns),
         "</tr></thead>\n  <tbody>\n",
     ]
-    for row in rows:
-        cells = []
-        for key, td in zip(keys, opening, strict=True):
-            v = row[key]
-            if v is None:
-                text = ""
-            elif isinstance(v, str | Number):
-                text = esc(v)
-            else:
-                text = joined(v)
-            cells.append(f"{td}{text}</td>")
-        parts.append(f"    <tr>{''.join(cells)}</tr>\n")
-    parts.append("  </tbody>\n</table>")
-    return Markup("".join(parts))  # noqa: S704 - every value from data is escaped
+    # a column at a time; each row is then one %-format of its escaped cells
+    line = "    <tr>%s</tr>\n" % "".join(  # noqa: UP031
+        f"<td{num if key in numeric else ''}>%s</td>" for key, _ in columns
+    )
+    cells = [_cells([row[key] for row in rows]) for key, _ in columns]
+    body = [line % values for values in zip(*cells, strict=True)] if cells else [line] * len(rows)
+    return Markup("".join([*head, *body, "  </tbody>\n</table>"]))  # noqa: S704 - escaped
+
+
+# Cell values _esc renders on its fast path (None is an empty cell).
+_PLAIN = frozenset({str, int, float, type(None)})
+
+
+def _cells(values: list[Any]) -> list[str]:
+    """The escaped text of each value of a column: ``None`` empty, lists joined with ``; ``."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:
+        if float in kinds:  # 2 == 2.0 as a key, but "2" != "2.0" as text
+            return ["" if v is None else _esc(v) for v in values]
+        # columns repeat their values (countries, entities, counts): escape each once
+        text = {v: "" if v is None else _esc(v) for v in set(values)}
+        return list(map(text.__getitem__, values))
+    return [
+        "" if v is None else _esc(v) if isinstance(v, str | Number) else str(joined(v))
+        for v in values
+    ]
