@@ -1,10 +1,11 @@
 """The result tables of a screening run, as named SQL over the store's ``screen_*`` tables.
 
 One query per table; the HTML report, the web app and every export format (CSV, XLSX, Parquet)
-read the same queries, so a number in the report is the number in ``countries.csv``. The seven
-tables `screen` writes come from :mod:`dualscope.screening.outputs`; ``evidence`` (one row per
-matched author and affiliation) is added here. Queries return DuckDB-typed columns (lists stay
-lists); text formats join lists with ``;``.
+read the same queries, so a number in the report is the number in ``countries.csv``. The first
+seven are the tables `screen` writes as CSV (:mod:`dualscope.screening.outputs`, column names are
+those of the files); ``evidence`` (one row per matched author and affiliation) is added for the
+report and the exports. Queries return DuckDB-typed columns (lists stay lists); text formats join
+lists with ``;``.
 """
 
 from __future__ import annotations
@@ -14,17 +15,71 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dualscope.screening import outputs
+WORKS = """
+SELECT work_id, doi, title, year, entities, categories, partner_countries,
+       partner_institutions, areas, evidence
+FROM screen_works
+ORDER BY year DESC NULLS LAST, work_id
+"""
 
-# The seven tables `screen` writes as CSV: the same queries, so report, exports and the screen
-# output folder always agree (column names are those of the CSV files).
-WORKS = outputs.WORKS_CSV
-COUNTRIES = outputs.COUNTRIES_CSV
-INSTITUTIONS = outputs.INSTITUTIONS_CSV  # focus-country institution × watchlist entity
-ENTITIES = outputs.ENTITIES_CSV
-YEARS = outputs.YEARS_CSV
-RESEARCHERS = outputs.RESEARCHERS_CSV  # focus-country authors (watchlist side: see evidence)
-AREAS = outputs.AREAS_CSV
+# A work counts once per country; researchers are distinct focus-country authors (author id,
+# else normalised name); institutions distinct partner institutions (id, else name).
+COUNTRIES = """
+SELECT country_code AS country,
+       count(DISTINCT work_id) AS works,
+       count(DISTINCT coalesce(author_id, lower(trim(author_name)))) AS researchers,
+       count(DISTINCT coalesce(institution_id, institution_name)) AS institutions
+FROM screen_partners
+GROUP BY country_code
+ORDER BY works DESC, country
+"""
+
+# focus-country institution × watchlist entity
+INSTITUTIONS = """
+SELECT p.institution_name AS institution, min(p.institution_id) AS institution_id,
+       p.country_code AS country, m.entity_name AS entity, min(m.category) AS category,
+       count(DISTINCT p.work_id) AS works, min(w.year) AS first_year, max(w.year) AS last_year
+FROM screen_partners p
+JOIN screen_matches m USING (work_id)
+JOIN screen_works w USING (work_id)
+GROUP BY p.institution_name, p.country_code, m.entity_name
+ORDER BY works DESC, institution, entity, country
+"""
+
+ENTITIES = """
+SELECT m.entity_name AS entity, m.entity_id, min(m.category) AS category,
+       count(DISTINCT m.work_id) AS works,
+       list_sort(list_distinct(flatten(list(w.partner_countries)))) AS countries,
+       min(w.year) AS first_year, max(w.year) AS last_year,
+       list_sort(list_distinct(list(m.rule))) AS rules
+FROM screen_matches m JOIN screen_works w USING (work_id)
+GROUP BY m.entity_id, m.entity_name
+ORDER BY works DESC, entity, m.entity_id
+"""
+
+YEARS = """
+SELECT year, count(*) AS works FROM screen_works GROUP BY year ORDER BY year NULLS LAST
+"""
+
+# focus-country authors (watchlist side: see evidence)
+RESEARCHERS = """
+SELECT min(author_name) AS name, author_id, min(orcid) AS orcid,
+       string_agg(DISTINCT institution_name, '; ' ORDER BY institution_name) AS institution,
+       string_agg(DISTINCT country_code, '; ' ORDER BY country_code) AS country,
+       count(DISTINCT work_id) AS works
+FROM screen_partners
+GROUP BY author_id, CASE WHEN author_id IS NULL THEN lower(trim(author_name)) END
+ORDER BY works DESC, name, author_id NULLS LAST, orcid NULLS LAST, institution, country
+"""
+
+AREAS = """
+SELECT a.area_id AS area, count(DISTINCT a.work_id) AS works,
+       list_sort(list_distinct(flatten(list(w.entities)))) AS entities,
+       list_sort(list_distinct(flatten(list(w.partner_countries)))) AS countries
+FROM screen_areas a JOIN screen_works w USING (work_id)
+GROUP BY a.area_id
+ORDER BY works DESC, area
+"""
 
 EVIDENCE = """
 SELECT work_id, author_index, author_name, author_id, affiliation, entity_id, entity_name,
