@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 from collections import defaultdict
@@ -22,6 +23,7 @@ import pyarrow as pa
 
 from dualscope.screening import scan
 from dualscope.screening.options import ScreenOptions
+from dualscope.screening.outputs import gc_paused
 from dualscope.screening.resolve import (
     VERDICT_FIELDS,
     MatcherLike,
@@ -160,36 +162,50 @@ def run_screening(
     return ScreenResult(works, works_read, candidates, merged, stats, options)
 
 
-def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+def _by_work(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows of ``sql`` (work id first) as dicts, grouped by work id in query order."""
     cur = con.execute(sql)
     names = [d[0] for d in cur.description or ()]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in cur.fetchall():
+        grouped[row[0]].append(dict(zip(names, row, strict=True)))
+    return grouped
 
 
 def _assemble(con: duckdb.DuckDBPyConnection, classifier: ClassifierLike) -> list[FlaggedWork]:
-    matches: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for m in _dicts(con, scan.FLAGGED_HITS):
-        matches[m["work_id"]].append(m)
-    partners: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for p in _dicts(con, scan.FLAGGED_PARTNERS):
-        partners[p["work_id"]].append(p)
+    with gc_paused():
+        return _assemble_works(con, classifier)
+
+
+def _assemble_works(
+    con: duckdb.DuckDBPyConnection, classifier: ClassifierLike
+) -> list[FlaggedWork]:
+    matches = _by_work(con, scan.FLAGGED_HITS)
+    partners = _by_work(con, scan.FLAGGED_PARTNERS)
+    cur = con.execute(scan.FLAGGED_WORKS)
+    column = {d[0]: i for i, d in enumerate(cur.description or ())}
+    i_id, i_doi, i_title, i_year = (
+        column[c] for c in ("work_id", "doi", "title", "publication_year")
+    )
+    i_abstract, i_keywords, i_topics = (
+        column[c] for c in ("abstract_inverted_index", "keywords", "topics")
+    )
     works = []
     texts: list[ClassifyInput] = []
-    for w in _dicts(con, scan.FLAGGED_WORKS):
+    for w in cur.fetchall():
+        work_id = w[i_id]
         works.append(
             FlaggedWork(
-                work_id=w["work_id"],
-                doi=w["doi"],
-                title=w["title"],
-                year=w["publication_year"],
-                matches=matches[w["work_id"]],
-                partners=partners[w["work_id"]],
+                work_id=work_id,
+                doi=w[i_doi],
+                title=w[i_title],
+                year=w[i_year],
+                matches=matches.get(work_id, []),
+                partners=partners.get(work_id, []),
             )
         )
-        topics = [(t[0] or "", t[1] or "") for t in (w["topics"] or [])]
-        texts.append(
-            (w["title"], abstract_text(w["abstract_inverted_index"]), w["keywords"] or [], topics)
-        )
+        topics = [(t[0] or "", t[1] or "") for t in (w[i_topics] or ())]
+        texts.append((w[i_title], abstract_text(w[i_abstract]), w[i_keywords] or [], topics))
     for work, areas in zip(works, classify_all(classifier, texts), strict=True):
         work.areas = areas
     return works
@@ -220,7 +236,8 @@ def classify_all(
             return _classify_chunk(items)
         size = -(-len(items) // (workers * 4))
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # initializer: a worker collects its garbage even when forked inside gc_paused()
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
             return [areas for part in pool.map(_classify_chunk, chunks) for areas in part]
     finally:
         _CLASSIFIER.clear()
@@ -279,33 +296,39 @@ _SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
-def _rows(result: ScreenResult) -> dict[str, list[dict[str, Any]]]:
-    """The result as rows of each ``screen_*`` table."""
-    works = [
-        {
-            "work_id": w.work_id,
-            "doi": w.doi,
-            "title": w.title,
-            "year": w.year,
-            "entity_ids": w.entity_ids,
-            "entities": w.entities,
-            "categories": w.categories,
-            "partner_countries": w.partner_countries,
-            "partner_institutions": w.partner_institutions,
-            "areas": [a for a, _, _ in w.areas],
-            "evidence": w.evidence,
-        }
-        for w in result.works
-    ]
+def _column(rows: list[dict[str, Any]], name: str) -> list[Any]:
+    return [row.get(name) for row in rows]
+
+
+def _tables(result: ScreenResult) -> dict[str, pa.Table]:
+    """The result as each ``screen_*`` table, built column by column."""
+    works = result.works
+    columns: dict[str, list[Any]] = {
+        "work_id": [w.work_id for w in works],
+        "doi": [w.doi for w in works],
+        "title": [w.title for w in works],
+        "year": [w.year for w in works],
+        "entity_ids": [w.entity_ids for w in works],
+        "entities": [w.entities for w in works],
+        "categories": [w.categories for w in works],
+        "partner_countries": [w.partner_countries for w in works],
+        "partner_institutions": [w.partner_institutions for w in works],
+        "areas": [[a for a, _, _ in w.areas] for w in works],
+        "evidence": [w.evidence for w in works],
+    }
+    matches = [m for w in works for m in w.matches]
+    partners = [p for w in works for p in w.partners]
+    areas = [(w.work_id, *area) for w in works for area in w.areas]
+    by_table: dict[str, dict[str, list[Any]]] = {
+        "screen_works": columns,
+        "screen_matches": {f.name: _column(matches, f.name) for f in _SCHEMAS["screen_matches"]},
+        "screen_partners": {f.name: _column(partners, f.name) for f in _SCHEMAS["screen_partners"]},
+        "screen_areas": {
+            f.name: [a[i] for a in areas] for i, f in enumerate(_SCHEMAS["screen_areas"])
+        },
+    }
     return {
-        "screen_works": works,
-        "screen_matches": [m for w in result.works for m in w.matches],
-        "screen_partners": [p for w in result.works for p in w.partners],
-        "screen_areas": [
-            {"work_id": w.work_id, "area_id": a, "score": s, "evidence": e}
-            for w in result.works
-            for a, s, e in w.areas
-        ],
+        name: pa.Table.from_pydict(data, schema=_SCHEMAS[name]) for name, data in by_table.items()
     }
 
 
@@ -313,13 +336,12 @@ def store_result(
     con: duckdb.DuckDBPyConnection, result: ScreenResult, summary: dict[str, Any]
 ) -> None:
     """Replace the ``screen_*`` tables with ``result`` in one transaction (Arrow bulk loads)."""
-    tables = {
-        name: pa.Table.from_pylist(
-            [{f.name: row.get(f.name) for f in _SCHEMAS[name]} for row in rows],
-            schema=_SCHEMAS[name],
-        )
-        for name, rows in _rows(result).items()
-    }
+    with gc_paused():
+        _store(con, result, summary)
+
+
+def _store(con: duckdb.DuckDBPyConnection, result: ScreenResult, summary: dict[str, Any]) -> None:
+    tables = _tables(result)
     con.execute("BEGIN TRANSACTION")
     try:
         for name, table in tables.items():
