@@ -38,11 +38,13 @@ from dualscope.screening.resolve import foreign_tail
 from dualscope.screening.run import default_components, screen
 from dualscope.screening.screenable import ScreenableFilter, default_filter
 from dualscope.screening.summary import build_summary
+from dualscope.store import stream
 from dualscope.store.db import open_store
 from dualscope.store.ingest import (
     KEPT_ALL,
     READ_COLUMNS,
     STAGE_FROM_JSON,
+    LazyKeep,
     ingest_file,
     ingest_paths,
 )
@@ -432,6 +434,43 @@ def test_a_doi_sibling_in_the_same_file_is_kept_in_full(
     assert is_slim(stored[wid(3)])
 
 
+def test_a_doi_sibling_after_its_linked_work_is_kept_in_one_reading(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    # Streamed in batches of one work: the sibling comes after the work that makes it one, so
+    # the file is read once; one before it is read again (the previous test).
+    hit = oa_work(1, [author("Chen Jie", [NUDT_RAW])], doi="https://doi.org/10.99999/Shared.4")
+    sibling = oa_work(2, [partner()], doi="doi: 10.99999/shared.4")
+    same_work_elsewhere = oa_work(1, [partner()], doi="https://doi.org/10.99999/shared.4",
+                                  updated="2023-01-01T00:00:00")  # fmt: skip
+    path = write(tmp_path / "w.jsonl", [hit, same_work_elsewhere, sibling, oa_work(3, [partner()])])
+    import dualscope.store.stream as stream_module
+
+    original = stream_module.BATCH_ROWS
+    stream_module.BATCH_ROWS = 1
+    try:
+        report = ingest_paths(con, [path], keep=keep)
+    finally:
+        stream_module.BATCH_ROWS = original
+    assert report.reread == []
+    stored = rows(con)
+    assert is_full(stored[wid(1)]) and is_full(stored[wid(2)])
+    assert is_slim(stored[wid(3)])
+
+
+def test_a_doi_sibling_before_its_linked_work_is_read_again(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
+) -> None:
+    hit = oa_work(1, [author("Chen Jie", [NUDT_RAW])], doi="https://doi.org/10.99999/shared.5")
+    sibling = oa_work(2, [partner()], doi="https://doi.org/10.99999/shared.5")
+    path = write(tmp_path / "w.jsonl", [sibling, hit])
+    report = ingest_paths(con, [path], keep=keep)
+    assert [r.path for r in report.reread] == [path]
+    assert report.as_dict()["records_read"] == 2  # counted once
+    stored = rows(con)
+    assert is_full(stored[wid(1)]) and is_full(stored[wid(2)])
+
+
 def test_a_doi_sibling_of_a_work_already_in_the_store_is_kept_in_full(
     tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
 ) -> None:
@@ -731,10 +770,53 @@ def test_small_arrow_batches_keep_the_same_works(
     whole, _ = screen_tables(tmp_path / "whole", files, "military,seven_sons", components,
                              keep_all=False)  # fmt: skip
     monkeypatch.setattr(screenable, "BATCH_ROWS", 7)
+    monkeypatch.setattr(stream, "BATCH_ROWS", 7)
     small, summary = screen_tables(tmp_path / "small", files, "military,seven_sons", components,
                                    keep_all=False)  # fmt: skip
     assert summary["flagged"] > 0
     assert [t for t in whole if whole[t] != small[t]] == []
+
+
+def test_a_file_staged_in_one_statement_keeps_the_same_works(
+    tmp_path: Path, corpora: dict[str, list[Path]], components: Any, monkeypatch: Any
+) -> None:
+    """Above TWINS_LIMIT DOIs in the store, files are staged by one statement and marked
+    afterwards (``ScreenableFilter.mark``) instead of streamed: the same tables."""
+    for name in ("sample", "acceptance_unseen"):
+        files = corpora[name]
+        streamed, _ = screen_tables(tmp_path / name / "streamed", files, "military,seven_sons",
+                                    components, keep_all=False)  # fmt: skip
+        with monkeypatch.context() as patch:
+            patch.setattr(stream, "TWINS_LIMIT", -1)
+            staged, summary = screen_tables(tmp_path / name / "staged", files,
+                                            "military,seven_sons", components,
+                                            keep_all=False)  # fmt: skip
+        assert summary["flagged"] > 0
+        assert [t for t in streamed if streamed[t] != staged[t]] == []
+
+
+def test_batches_read_while_the_filter_loads_wait_for_it(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep_default: ScreenableFilter,
+    monkeypatch: Any,
+) -> None:  # fmt: skip
+    """The matcher loads in a thread while DuckDB reads: batches wait for the filter, at most
+    MAX_PENDING of them (then the stream waits for the filter instead), and the filter still
+    decides every work."""
+    monkeypatch.setattr(stream, "BATCH_ROWS", 1)
+    monkeypatch.setattr(stream, "MAX_PENDING", 2)
+    asked = []
+
+    def ready() -> bool:  # never ready: only the bound lets batches through
+        asked.append(True)
+        return False
+
+    lazy = LazyKeep(lambda: keep_default, ready=ready)
+    works = signal_works()
+    report = ingest_paths(con, [write(tmp_path / "w.jsonl", list(works.values()))], keep=lazy)
+    assert report.files[0].loaded == len(works) and asked
+    stored = rows(con)
+    # (anchors chosen on the first two works let more through than usual: no slim check)
+    assert [k for k in POSITIVE if not is_full(stored[works[k]["id"].removeprefix(OA)])] == []
 
 
 # ---------------------------------------------------------------------------------------------

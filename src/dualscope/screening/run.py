@@ -76,7 +76,9 @@ def screen(
     con = open_store(db)  # first: it runs Python the loading thread would slow down
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualscope-load")
     loading = pool.submit(load)
-    deferred = LazyKeep(lambda: _screenable(loading.result()[0], options.categories))
+    deferred = LazyKeep(
+        lambda: _screenable(loading.result()[0], options.categories), ready=loading.done
+    )
     try:
         report = (
             ingest_paths(

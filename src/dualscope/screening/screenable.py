@@ -157,6 +157,17 @@ class ScreenableFilter:
         row = con.execute(f"SELECT count(*) FROM {target}").fetchone()  # noqa: S608
         return int(row[0]) if row else 0
 
+    def ready(self) -> bool:
+        """Always: the filter is built (see ``store.ingest.KeepFilter``)."""
+        return True
+
+    def batch_rows(
+        self, authorships: pa.Array | pa.ChunkedArray, state: Anchors | None
+    ) -> tuple[list[int], Anchors | None]:
+        """Positions of one streamed batch's works to keep in full (``store.stream``); the
+        state is the anchors chosen on the first batch."""
+        return self._rows_to_keep(authorships, state)
+
     def rows_to_keep(self, authorships: pa.Array) -> list[int]:
         """Row numbers (ascending) of the works in ``authorships`` (one list per work) with an
         affiliation string, institution name or identifier that may name a selected entity."""

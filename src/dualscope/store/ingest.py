@@ -4,7 +4,10 @@ Design (see docs/screening.md):
 
 1. **Fast path.** DuckDB's ``read_json`` parses the whole file (gzip by content, streaming) into a
    staging table with an explicit schema of the fields we use. Cheap SQL checks catch what the
-   reader lets through (missing ids, a year given as text, enormous fields).
+   reader lets through (missing ids, a year given as text, enormous fields). With a filter
+   that stores only some works in full, the read streams through the filter instead
+   (:mod:`dualscope.store.stream`), and only the slim columns and the kept works' details
+   are staged.
 2. **Slow path**, only for a file the fast path rejects: a streaming Python pass validates every
    line, counts and reports the bad ones by line number, writes the good ones to a temporary
    JSON Lines file, and the fast path loads that instead. The result is the same as if the bad
@@ -72,8 +75,7 @@ DOI_KEY = (
     "nullif(lower(regexp_replace(trim({col}), "
     "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i')), '')"
 )
-STAGE_FROM_JSON = f"""
-CREATE OR REPLACE TEMP TABLE _ingest_stage AS
+STAGE_SELECT = f"""
 SELECT
     {WORK_ID_KEY.format(col="id ->> '$'")} AS work_id,
     {DOI_KEY.format(col="doi ->> '$'")} AS doi_key,
@@ -88,6 +90,9 @@ FROM read_json(
     hive_partitioning = false
 )
 """  # noqa: S608 (only module constants are interpolated)
+STAGE_FROM_JSON = f"CREATE OR REPLACE TEMP TABLE _ingest_stage AS {STAGE_SELECT}"
+# The staged columns only works stored in full keep (see STAGED_SELECT).
+DETAIL_COLUMNS = ("abstract_inverted_index", "keywords", "topics", "authorships")
 
 # Problems the JSON reader lets through; any hit sends the file down the line-numbered path.
 STAGE_PROBLEMS = f"""
@@ -254,6 +259,16 @@ class KeepFilter(Protocol):
         """Create temp table ``target(row)`` of the ``stage`` rowids to keep in full."""
         ...
 
+    def ready(self) -> bool:
+        """Whether :meth:`batch_rows` can answer now without waiting (a matcher loading)."""
+        ...
+
+    def batch_rows(self, authorships: Any, state: Any) -> tuple[list[int], Any]:
+        """Positions (ascending) of the works of one streamed batch (``authorships``: one
+        Arrow list per work) to keep in full, and the state for the next batch (``None``
+        before the first)."""
+        ...
+
 
 KEPT_ALL = "all"
 
@@ -262,8 +277,13 @@ class LazyKeep:
     """A :class:`KeepFilter` made on first use by ``factory`` (which may wait for a matcher
     still loading); when the factory gives ``None``, every work is kept in full."""
 
-    def __init__(self, factory: Callable[[], KeepFilter | None]) -> None:
+    def __init__(
+        self,
+        factory: Callable[[], KeepFilter | None],
+        ready: Callable[[], bool] | None = None,
+    ) -> None:
         self._factory = factory
+        self._ready = ready  # whether the factory would answer without waiting
         self._filter: KeepFilter | None = None
         self._made = False
 
@@ -289,6 +309,15 @@ class LazyKeep:
         con.execute(sql)
         row = con.execute(f"SELECT count(*) FROM {target}").fetchone()  # noqa: S608
         return int(row[0]) if row else 0
+
+    def ready(self) -> bool:
+        return self._made or self._ready is None or self._ready()
+
+    def batch_rows(self, authorships: Any, state: Any) -> tuple[list[int], Any]:
+        real = self.resolve()
+        if real is not None:
+            return real.batch_rows(authorships, state)
+        return list(range(len(authorships))), state
 
 
 def _covers(kept: str | None, keep: KeepFilter | None) -> bool:
@@ -664,15 +693,32 @@ def _try_fast(
     keep: KeepFilter | None = None,
 ) -> FileResult | None:
     """Load ``read_path`` in one transaction when it is clean; ``None`` when it is not."""
+    from dualscope.store.stream import PROBLEM, STAGED, stream_stage
+
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(STAGE_FROM_JSON, {"path": str(read_path), "columns": READ_COLUMNS})
+        streamed = stream_stage(con, read_path, keep) if keep is not None else None
+        if streamed == PROBLEM:
+            con.execute("ROLLBACK")
+            return None
+        if streamed != STAGED:
+            con.execute(STAGE_FROM_JSON, {"path": str(read_path), "columns": READ_COLUMNS})
         row = con.execute(STAGE_PROBLEMS).fetchone()
         assert row is not None
         if row[0] or row[1] or row[2]:
             con.execute("ROLLBACK")
             return None
-        result = _merge(con, path, kind, source, digest, skips, records=int(row[3]), keep=keep)
+        result = _merge(
+            con,
+            path,
+            kind,
+            source,
+            digest,
+            skips,
+            records=int(row[3]),
+            keep=keep,
+            marked=streamed == STAGED,
+        )
         con.execute("COMMIT")
         return result
     except _DATA_ERRORS:
@@ -783,10 +829,13 @@ def _merge(
     *,
     records: int,
     keep: KeepFilter | None = None,
+    marked: bool = False,
 ) -> FileResult:
-    """Merge ``_ingest_stage`` into ``works`` and record the file (in the caller's transaction)."""
+    """Merge ``_ingest_stage`` into ``works`` and record the file (in the caller's transaction).
+
+    ``marked``: the rows to store in full are already in ``_ingest_keep`` (a streamed file)."""
     params = {"source": source, "source_file": str(path)}
-    _, distinct, replaced, stale = _stage_into_works(con, params, keep)
+    _, distinct, replaced, stale = _stage_into_works(con, params, keep, marked=marked)
     con.execute("DROP TABLE _ingest_stage")
     result = FileResult(
         path,
@@ -821,11 +870,16 @@ def _merge(
 
 
 def _stage_into_works(
-    con: duckdb.DuckDBPyConnection, params: dict[str, str], keep: KeepFilter | None = None
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, str],
+    keep: KeepFilter | None = None,
+    *,
+    marked: bool = False,
 ) -> tuple[int, int, int, int]:
     """Merge ``_ingest_stage`` into ``works``: (records, distinct works, replaced, stale).
 
-    With ``keep``, only the works it marks are stored in full, the others slim."""
+    With ``keep``, only the works it marks are stored in full, the others slim; ``marked``:
+    they are already in ``_ingest_keep``."""
     row = con.execute(STAGE_COUNTS).fetchone()
     records, distinct = (int(row[0]), int(row[1])) if row else (0, 0)
     if not records:
@@ -835,11 +889,13 @@ def _stage_into_works(
     if has_works:
         counted = con.execute(COUNT_EXISTING).fetchone()
         replaced, stale = (int(counted[0]), int(counted[1])) if counted else (0, 0)
-    marked = KEEP_ALL
-    if keep is not None:
+    rows = KEEP_ALL
+    if marked:
+        rows = KEEP_MARKED
+    elif keep is not None:
         keep.mark(con, "_ingest_stage", "_ingest_keep")
-        marked = KEEP_MARKED
-    sql = merge_sql(deduplicate=distinct < records, upsert=has_works, keep=marked)
+        rows = KEEP_MARKED
+    sql = merge_sql(deduplicate=distinct < records, upsert=has_works, keep=rows)
     con.execute(sql, params)
     con.execute("DROP TABLE IF EXISTS _ingest_keep")
     return records, distinct, replaced, stale

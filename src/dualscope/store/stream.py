@@ -1,0 +1,210 @@
+"""Staging a JSON Lines file through the ingest filter as DuckDB reads it.
+
+Without a filter, ingest stages a file with one ``CREATE TABLE ... AS SELECT ... FROM
+read_json(...)`` (:data:`dualscope.store.ingest.STAGE_FROM_JSON`). With a filter that keeps
+only the works a screening could flag (:mod:`dualscope.screening.screenable`), materialising
+every work's authorships, abstract and topics only to drop nine in ten of them costs more than
+the read itself. So the same ``SELECT`` streams to Arrow in batches, and for each batch:
+
+- the filter picks the works to keep in full (:meth:`KeepFilter.batch_rows`);
+- so do the **DOI siblings** of works kept in full, in the store or earlier in this file
+  (records of one paper from two sources are screened together; see ``WITH_DOI_SIBLINGS``);
+- every work's slim columns, and the details of the works kept, are appended to two small
+  temp tables, joined into ``_ingest_stage`` at the end (``_ingest_keep`` names the rows kept).
+
+What the one-statement staging does in one go, this does in the same transaction, with the
+same problem checks (a raw affiliation string over the field limit is caught here, as the
+authorships of slim works are never staged). Two cases it leaves to the one-statement staging:
+
+- a store holding more than :data:`TWINS_LIMIT` DOIs of works stored in full (the sibling
+  look-up lives in memory);
+- a sibling that comes *before* the work that makes it one, in the same file: it is staged
+  slim, and ``ingest._reread_slim_siblings`` reads the file again (the kept work is then in
+  the store), as it does for a sibling in a file ingested earlier.
+
+The filter may still be loading (the matcher loads in a thread while DuckDB reads): up to
+:data:`MAX_PENDING` batches wait for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dualscope.store.ingest import (
+    DETAIL_COLUMNS,
+    FIELD_LIMIT,
+    READ_COLUMNS,
+    STAGE_FROM_JSON,
+    STAGE_SELECT,
+)
+
+if TYPE_CHECKING:
+    from dualscope.store.ingest import KeepFilter
+
+STAGED = "staged"  # _ingest_stage and _ingest_keep are ready
+PROBLEM = "problem"  # a record the line-numbered path must look at
+UNSUITABLE = "unsuitable"  # stage with one statement instead
+
+BATCH_ROWS = 20_000
+MAX_PENDING = 4  # batches read ahead while the filter loads
+TWINS_LIMIT = 500_000
+
+_STORE_TWINS = """
+SELECT doi, CASE WHEN count(DISTINCT work_id) = 1 THEN min(work_id) END
+FROM works WHERE screenable IS NOT FALSE AND doi IS NOT NULL
+GROUP BY doi
+"""
+_STORE_TWIN_COUNT = (
+    "SELECT count(DISTINCT doi) FROM works WHERE screenable IS NOT FALSE AND doi IS NOT NULL"
+)
+_JOIN = """
+CREATE OR REPLACE TEMP TABLE _ingest_stage AS
+SELECT s.work_id, s.doi_key, s.id, s.doi, s.title, s.display_name, s.updated_date,
+       CAST(s.publication_year AS JSON) AS publication_year,
+       CAST(f.abstract_inverted_index AS JSON) AS abstract_inverted_index,
+       f.keywords, f.topics, f.authorships, s._text_types, f._row IS NOT NULL AS _kept
+FROM _stream_slim s LEFT JOIN _stream_full f USING (_row)
+ORDER BY s._row
+"""
+
+
+class _Twins:
+    """DOI → the work id of the works stored in full with it (``None``: several)."""
+
+    def __init__(self, known: dict[str, str | None]) -> None:
+        self.known = known
+
+    @classmethod
+    def of_store(cls, con: duckdb.DuckDBPyConnection) -> _Twins | None:
+        """The store's works stored in full; ``None`` when there are too many to hold."""
+        count = con.execute(_STORE_TWIN_COUNT).fetchone()
+        if count and int(count[0]) > TWINS_LIMIT:
+            return None
+        return cls({str(d): w for d, w in con.execute(_STORE_TWINS).fetchall()})
+
+    def siblings(self, dois: list[str | None], ids: list[str | None]) -> list[int]:
+        """Positions whose DOI a work with another id, stored in full, shares."""
+        if not self.known:
+            return []
+        found = []
+        for position, (doi, work_id) in enumerate(zip(dois, ids, strict=True)):
+            if doi is not None and doi in self.known:
+                twin = self.known[doi]
+                if twin is None or twin != work_id:
+                    found.append(position)
+        return found
+
+    def add(self, doi: str | None, work_id: str | None) -> None:
+        if doi is None:
+            return
+        if doi in self.known and self.known[doi] != work_id:
+            self.known[doi] = None
+        else:
+            self.known[doi] = work_id
+
+
+def stream_stage(con: duckdb.DuckDBPyConnection, read_path: Any, keep: KeepFilter) -> str:
+    """Stage ``read_path`` into ``_ingest_stage`` and ``_ingest_keep`` through ``keep``, in the
+    caller's transaction. Returns :data:`STAGED`, :data:`PROBLEM` (a raw affiliation string
+    over the field limit) or :data:`UNSUITABLE` (nothing staged)."""
+    twins = _Twins.of_store(con)
+    if twins is None:
+        return UNSUITABLE
+    reading = con.cursor()  # the main connection stays free for the appends
+    try:
+        reader = reading.sql(
+            STAGE_SELECT, params={"path": str(read_path), "columns": READ_COLUMNS}
+        ).to_arrow_reader(BATCH_ROWS)
+        stager = _Stager(con, keep, twins)
+        # DuckDB hands over a few thousand rows at a time: gather BATCH_ROWS (the filter's
+        # per-call work is per distinct word), and more while the filter is still loading.
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        for batch in reader:
+            pending.append(batch)
+            rows += batch.num_rows
+            if rows < BATCH_ROWS or (rows < MAX_PENDING * BATCH_ROWS and not keep.ready()):
+                continue
+            if not stager.add(_combined(pending)):
+                return PROBLEM
+            pending, rows = [], 0
+        if pending and not stager.add(_combined(pending)):
+            return PROBLEM
+        stager.finish(read_path)
+    finally:
+        reading.close()
+    return STAGED
+
+
+def _combined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    """One batch of ``batches`` (contiguous arrays: the filter flattens them)."""
+    if len(batches) == 1:
+        return batches[0]
+    return pa.Table.from_batches(batches).combine_chunks().to_batches()[0]
+
+
+class _Stager:
+    """Appends streamed batches to ``_stream_slim`` and ``_stream_full``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, keep: KeepFilter, twins: _Twins) -> None:
+        self.con = con
+        self.keep = keep
+        self.twins = twins
+        self.state: Any = None
+        self.offset = 0
+        self.created: set[str] = set()
+
+    def add(self, batch: pa.RecordBatch) -> bool:
+        """Stage one batch; ``False`` when it holds a raw string over the field limit."""
+        authorships = batch.column("authorships")
+        raw = pc.list_flatten(pc.list_flatten(authorships).field("raw_affiliation_strings"))
+        longest = pc.max(pc.utf8_length(raw)).as_py() if len(raw) else 0
+        if longest is not None and longest > FIELD_LIMIT:
+            return False
+        rows, self.state = self.keep.batch_rows(authorships, self.state)
+        dois = batch.column("doi_key").to_pylist()
+        ids = batch.column("work_id").to_pylist()
+        kept = sorted(set(rows).union(self.twins.siblings(dois, ids)))
+        for position in kept:
+            self.twins.add(dois[position], ids[position])
+        numbers = pa.array(range(self.offset, self.offset + batch.num_rows), type=pa.int64())
+        slim = batch.drop_columns(list(DETAIL_COLUMNS)).append_column("_row", numbers)
+        taken = pa.array(kept, type=pa.int64())
+        full = batch.select(list(DETAIL_COLUMNS)).take(taken)
+        full = full.append_column("_row", pc.take(numbers, taken))
+        self._append("_stream_slim", pa.Table.from_batches([slim]))
+        self._append("_stream_full", pa.Table.from_batches([full]))
+        self.offset += batch.num_rows
+        return True
+
+    def _append(self, name: str, table: pa.Table) -> None:
+        view = f"{name}_arrow"
+        self.con.register(view, table)
+        try:
+            if name in self.created:
+                self.con.execute(f"INSERT INTO {name} SELECT * FROM {view}")  # noqa: S608
+            else:
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}"  # noqa: S608
+                )
+                self.created.add(name)
+        finally:
+            self.con.unregister(view)
+
+    def finish(self, read_path: Any) -> None:
+        """Join the two tables into ``_ingest_stage``; ``_ingest_keep`` lists the kept rows."""
+        if "_stream_slim" not in self.created:  # an empty file: the empty stage, as read
+            self.con.execute(STAGE_FROM_JSON, {"path": str(read_path), "columns": READ_COLUMNS})
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _ingest_keep (row BIGINT)")
+            return
+        self.con.execute(_JOIN)
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _ingest_keep AS "
+            "SELECT rowid AS row FROM _ingest_stage WHERE _kept"
+        )
+        self.con.execute("DROP TABLE _stream_slim")
+        self.con.execute("DROP TABLE _stream_full")
