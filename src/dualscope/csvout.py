@@ -6,9 +6,10 @@ from outside, so every cell we write goes through :func:`neutralise`, which pref
 quote: the spreadsheet then shows the text as typed. Files are written atomically (UTF-8, comma
 separated, minimal quoting); list cells are joined with ``;``.
 
-:func:`write_csv` converts a column at a time: a column of plain text, numbers and ``None`` whose
-text cells start with no formula character goes to the csv module as it is (which writes those
-exactly as :func:`neutralise` would), so most cells cost no Python call of their own.
+:func:`write_csv` works a column at a time, so most cells cost no Python call of their own: it
+renders each column as :func:`neutralise` would, then writes the rows as the csv module would
+(a field holding a comma or a double quote is quoted, its quotes doubled). A chunk of rows with a
+line break in a cell, or of rows with fewer than two cells, goes to the csv module itself.
 """
 
 from __future__ import annotations
@@ -25,10 +26,7 @@ from dualscope.fsutil import atomic_file
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
 _FORMULA_CHARS = frozenset("".join(FORMULA_PREFIXES))
-# Cells the csv module writes as neutralise() would: text as it is (formula-free), int as str(),
-# float as repr(), None as "". Exact types: bool (an int) is written "true"/"false" by neutralise.
-_TEXT_KINDS = frozenset({str, type(None)})
-_NUMBER_KINDS = frozenset({int, float, type(None)})
+_NONE = type(None)
 _CHUNK = 10_000  # rows converted at a time (a long stream is never held whole)
 
 
@@ -67,29 +65,50 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
         writer.writerow([neutralise(h) for h in header])
         stream = iter(rows)
         while chunk := list(islice(stream, _CHUNK)):
-            writer.writerows(neutralised_rows(chunk))
+            text = _csv_text(chunk)
+            if text is None:
+                writer.writerows([neutralise(cell) for cell in row] for row in chunk)
+            else:
+                handle.write(text)
             count += len(chunk)
     return count
 
 
-def neutralised_rows(rows: Sequence[Sequence[Any]]) -> Iterable[Sequence[Any]]:
-    """``rows`` with every cell as :func:`neutralise` renders it, for a csv writer.
-
-    Cells the csv module itself writes the same way (see ``_TEXT_KINDS``, ``_NUMBER_KINDS``) are
-    passed on unchanged, a whole column at a time.
-    """
+def _csv_text(rows: list[Sequence[Any]]) -> str | None:
+    """``rows`` (neutralised) as the csv module writes them, or ``None`` when that takes its own
+    rules: rows of different widths or of fewer than two cells (a lone empty cell is written
+    ``""``), or a cell holding a line break."""
     widths = set(map(len, rows))
-    if len(widths) != 1 or 0 in widths:  # ragged or empty rows: cell by cell
-        return [[neutralise(cell) for cell in row] for row in rows]
-    return zip(*map(_neutralised_column, zip(*rows, strict=True)), strict=True)
+    if len(widths) != 1 or widths.pop() < 2:
+        return None
+    columns = []
+    for column in zip(*rows, strict=True):
+        texts, check = _column_texts(column)
+        joined = "\n".join(texts)
+        if "\r" in joined or joined.count("\n") != len(texts) - 1:
+            return None
+        if check and any(t[:1] in _FORMULA_CHARS for t in texts):
+            texts = ["'" + t if t[:1] in _FORMULA_CHARS else t for t in texts]
+        if "," in joined or '"' in joined:
+            texts = ['"' + t.replace('"', '""') + '"' if "," in t or '"' in t else t for t in texts]
+        columns.append(texts)
+    return "".join(line + "\n" for line in map(",".join, zip(*columns, strict=True)))
 
 
-def _neutralised_column(column: tuple[Any, ...]) -> Sequence[Any]:
+def _column_texts(column: tuple[Any, ...]) -> tuple[Sequence[str], bool]:
+    """The text of each cell as :func:`neutralise` gives it, but for the formula prefix when the
+    second value is true (the caller then checks the column at once)."""
     kinds = set(map(type, column))
-    if kinds <= _NUMBER_KINDS:
-        return column
-    if kinds <= _TEXT_KINDS:
-        if not any(cell and cell[0] in _FORMULA_CHARS for cell in column):
-            return column
-        return [None if cell is None else neutralise(cell) for cell in column]
-    return [neutralise(cell) for cell in column]
+    if kinds == {str}:
+        return column, True
+    if kinds <= {str, _NONE}:
+        return ["" if cell is None else cell for cell in column], True
+    if kinds <= {int, _NONE}:  # numbers are data, never prefixed (-3 stays -3)
+        return ["" if cell is None else str(cell) for cell in column], False
+    if kinds <= {list, tuple, _NONE}:
+        try:
+            joined = [LIST_SEPARATOR.join(cell) if cell is not None else "" for cell in column]
+        except TypeError:  # an item that is not text: neutralise() says how it reads
+            return [neutralise(cell) for cell in column], False
+        return joined, True
+    return [neutralise(cell) for cell in column], False

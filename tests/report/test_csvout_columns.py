@@ -51,7 +51,7 @@ def random_rows(rng: random.Random, width: int, count: int) -> list[Sequence[Any
     return rows
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(100))
 def test_columns_are_written_as_cell_by_cell(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
