@@ -9,8 +9,8 @@ the read itself. So the same ``SELECT`` streams to Arrow in batches, and for eac
 - the filter picks the works to keep in full (:meth:`KeepFilter.batch_rows`);
 - so do the **DOI siblings** of works kept in full, in the store or earlier in this file
   (records of one paper from two sources are screened together; see ``WITH_DOI_SIBLINGS``);
-- every work's slim columns, and the details of the works kept, are appended to two small
-  temp tables, joined into ``_ingest_stage`` at the end (``_ingest_keep`` names the rows kept).
+- every work's slim columns, and the details of the works kept, are appended to
+  ``_ingest_stage`` in file order (``_ingest_keep`` names the rows kept).
 
 What the one-statement staging does in one go, this does in the same transaction, with the
 same problem checks (a raw affiliation string over the field limit is caught here, as the
@@ -61,14 +61,15 @@ GROUP BY doi
 _STORE_TWIN_COUNT = (
     "SELECT count(DISTINCT doi) FROM works WHERE screenable IS NOT FALSE AND doi IS NOT NULL"
 )
-_JOIN = """
-CREATE OR REPLACE TEMP TABLE _ingest_stage AS
-SELECT s.work_id, s.doi_key, s.id, s.doi, s.title, s.display_name, s.updated_date,
-       CAST(s.publication_year AS JSON) AS publication_year,
-       CAST(f.abstract_inverted_index AS JSON) AS abstract_inverted_index,
-       f.keywords, f.topics, f.authorships, s._text_types, f._row IS NOT NULL AS _kept
-FROM _stream_slim s LEFT JOIN _stream_full f USING (_row)
-ORDER BY s._row
+# One streamed batch as staged rows: the columns (and JSON types) of STAGE_FROM_JSON, details
+# only for the works kept, and _kept to find their rowids (rowids inside a transaction are
+# not positions).
+_AS_STAGED = """
+SELECT work_id, doi_key, id, doi, title, display_name, updated_date,
+       CAST(publication_year AS JSON) AS publication_year,
+       CAST(abstract_inverted_index AS JSON) AS abstract_inverted_index,
+       keywords, topics, authorships, _text_types, _kept
+FROM {view}
 """
 
 
@@ -148,15 +149,14 @@ def _combined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
 
 
 class _Stager:
-    """Appends streamed batches to ``_stream_slim`` and ``_stream_full``."""
+    """Appends streamed batches to ``_ingest_stage``, in file order."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, keep: KeepFilter, twins: _Twins) -> None:
         self.con = con
         self.keep = keep
         self.twins = twins
         self.state: Any = None
-        self.offset = 0
-        self.created: set[str] = set()
+        self.created = False
 
     def add(self, batch: pa.RecordBatch) -> bool:
         """Stage one batch; ``False`` when it holds a raw string over the field limit."""
@@ -171,40 +171,39 @@ class _Stager:
         kept = sorted(set(rows).union(self.twins.siblings(dois, ids)))
         for position in kept:
             self.twins.add(dois[position], ids[position])
-        numbers = pa.array(range(self.offset, self.offset + batch.num_rows), type=pa.int64())
-        slim = batch.drop_columns(list(DETAIL_COLUMNS)).append_column("_row", numbers)
-        taken = pa.array(kept, type=pa.int64())
-        full = batch.select(list(DETAIL_COLUMNS)).take(taken)
-        full = full.append_column("_row", pc.take(numbers, taken))
-        self._append("_stream_slim", pa.Table.from_batches([slim]))
-        self._append("_stream_full", pa.Table.from_batches([full]))
-        self.offset += batch.num_rows
+        chosen = set(kept)
+        # details where kept, null elsewhere (a null index takes a null)
+        picks = pa.array(
+            [i if i in chosen else None for i in range(batch.num_rows)], type=pa.int64()
+        )
+        columns = {
+            name: batch.column(name).take(picks) if name in DETAIL_COLUMNS else batch.column(name)
+            for name in batch.schema.names
+        }
+        columns["_kept"] = pc.is_valid(picks)
+        self._append(pa.table(columns))
         return True
 
-    def _append(self, name: str, table: pa.Table) -> None:
-        view = f"{name}_arrow"
+    def _append(self, table: pa.Table) -> None:
+        view = "_ingest_stream_arrow"
         self.con.register(view, table)
         try:
-            if name in self.created:
-                self.con.execute(f"INSERT INTO {name} SELECT * FROM {view}")  # noqa: S608
+            rows = _AS_STAGED.format(view=view)
+            if self.created:
+                self.con.execute(f"INSERT INTO _ingest_stage {rows}")
             else:
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}"  # noqa: S608
-                )
-                self.created.add(name)
+                self.con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_stage AS {rows}")
+                self.created = True
         finally:
             self.con.unregister(view)
 
     def finish(self, read_path: Any) -> None:
-        """Join the two tables into ``_ingest_stage``; ``_ingest_keep`` lists the kept rows."""
-        if "_stream_slim" not in self.created:  # an empty file: the empty stage, as read
+        """``_ingest_keep``: the rowids of the rows kept in full."""
+        if not self.created:  # an empty file: the empty stage, as read
             self.con.execute(STAGE_FROM_JSON, {"path": str(read_path), "columns": READ_COLUMNS})
             self.con.execute("CREATE OR REPLACE TEMP TABLE _ingest_keep (row BIGINT)")
             return
-        self.con.execute(_JOIN)
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE _ingest_keep AS "
             "SELECT rowid AS row FROM _ingest_stage WHERE _kept"
         )
-        self.con.execute("DROP TABLE _stream_slim")
-        self.con.execute("DROP TABLE _stream_full")
