@@ -237,7 +237,7 @@ import sys, time, shutil
 from pathlib import Path
 from dualscope.screening import outputs, pipeline, resolve, run
 from dualscope.screening.options import ScreenOptions
-import dualscope.report.html as html
+from dualscope.store import stream
 T = {}
 def timed(mod, name, label):
     f = getattr(mod, name)
@@ -252,6 +252,7 @@ components = run.default_components()
 T["load matcher, classifier, watchlist"] = time.perf_counter() - started
 for mod, name, label in [
     (run, "ingest_paths", "ingest (read_json, checks, merge into works, commit)"),
+    (stream, "stream_stage", "  read_json streamed through the filter"),
     (pipeline, "run_screening", "screening (scan, resolve, decide, classify)"),
     (pipeline, "resolve", "  resolve strings + institutions"),
     (resolve.Prefilter, "mark", "    pre-filter (tokens, anchors, semi-join)"),
@@ -260,7 +261,7 @@ for mod, name, label in [
     (pipeline, "classify_all", "  classify flagged works"),
     (pipeline, "store_result", "store screen_* tables"),
     (outputs, "write_outputs", "write CSV, summary.json, report.html"),
-    (html, "write_report", "  report.html"),
+    (outputs, "write_report", "  report.html"),
 ]:
     T[label] = 0.0
     timed(mod, name, label)
