@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -160,12 +161,18 @@ def _summary_items(summary: dict[str, Any]) -> list[tuple[str, str]]:
 
 def render_report(data: ReportData) -> str:
     """The report as one HTML string."""
+    return "".join(_report_pieces(data))
+
+
+def _report_pieces(data: ReportData) -> Iterator[str]:
+    """The report's text in the pieces the template yields (written as they come, the report
+    is never held as one string: most of it is a few large pieces)."""
     js = asset("table.js")
     version = data.watchlist.version or pick(data.summary, "watchlist_version")
     return (
         environment()
         .get_template("report.html.j2")
-        .render(
+        .generate(
             data=data,
             charts=build_charts(data),
             options=options_view(data),
@@ -200,6 +207,5 @@ def write_report(
     if path.is_dir():
         raise DualscopeError(f"{path} is a folder", hint="give a file name for the report")
     data = load_report(con, pseudonymise=pseudonymise, facts=facts, prefetched=prefetched)
-    html = render_report(data)
     with atomic_file(path, "w", encoding="utf-8") as handle:
-        handle.write(html)
+        handle.writelines(_report_pieces(data))
