@@ -354,11 +354,13 @@ def _store(con: duckdb.DuckDBPyConnection, result: ScreenResult, summary: dict[s
             )
             con.unregister(view)
         con.execute("DELETE FROM screen_meta")
-        con.executemany(
-            "INSERT INTO screen_meta VALUES (?, ?)",
+        con.execute(
+            "INSERT INTO screen_meta VALUES (?, ?), (?, ?)",
             [
-                ("summary", json.dumps(summary, ensure_ascii=False)),
-                ("options", json.dumps(result.options.as_dict())),
+                "summary",
+                json.dumps(summary, ensure_ascii=False),
+                "options",
+                json.dumps(result.options.as_dict()),
             ],
         )
         con.execute("COMMIT")
