@@ -163,12 +163,13 @@ def run_screening(
 
 
 def _by_work(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[dict[str, Any]]]:
-    """The rows of ``sql`` (work id first) as dicts, grouped by work id in query order."""
+    """The rows of ``sql`` as dicts, grouped by their ``work_id`` in query order."""
     cur = con.execute(sql)
     names = [d[0] for d in cur.description or ()]
+    key = names.index("work_id")
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in cur.fetchall():
-        grouped[row[0]].append(dict(zip(names, row, strict=True)))
+        grouped[row[key]].append(dict(zip(names, row, strict=True)))
     return grouped
 
 
