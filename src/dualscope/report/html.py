@@ -64,6 +64,11 @@ def environment() -> jinja2.Environment:
     return template_environment("dualscope.report")
 
 
+def report_template() -> jinja2.Template:
+    """The report template, compiled on first use (the environment keeps it)."""
+    return environment().get_template("report.html.j2")
+
+
 @cache
 def asset(name: str) -> str:
     """A bundled static file (stylesheet, script) as text."""
@@ -169,21 +174,17 @@ def _report_pieces(data: ReportData) -> Iterator[str]:
     is never held as one string: most of it is a few large pieces)."""
     js = asset("table.js")
     version = data.watchlist.version or pick(data.summary, "watchlist_version")
-    return (
-        environment()
-        .get_template("report.html.j2")
-        .generate(
-            data=data,
-            charts=build_charts(data),
-            options=options_view(data),
-            summary_items=_summary_items(data.summary),
-            watchlist_version=version,
-            version=__version__,
-            generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            css=Markup(asset("style.css")),  # noqa: S704 - our bundled stylesheet, not data
-            js=Markup(js),  # noqa: S704 - our bundled script, not data
-            csp=report_csp(js),
-        )
+    return report_template().generate(
+        data=data,
+        charts=build_charts(data),
+        options=options_view(data),
+        summary_items=_summary_items(data.summary),
+        watchlist_version=version,
+        version=__version__,
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        css=Markup(asset("style.css")),  # noqa: S704 - our bundled stylesheet, not data
+        js=Markup(js),  # noqa: S704 - our bundled script, not data
+        csp=report_csp(js),
     )
 
 
