@@ -87,16 +87,23 @@ class _Twins:
             return None
         return cls({str(d): w for d, w in con.execute(_STORE_TWINS).fetchall()})
 
-    def siblings(self, dois: list[str | None], ids: list[str | None]) -> list[int]:
-        """Positions whose DOI a work with another id, stored in full, shares."""
+    def siblings(self, dois: pa.Array, ids: pa.Array) -> list[int]:
+        """Positions whose DOI a work with another id, stored in full, shares (the DOIs are
+        looked up in bulk; Python sees only the rows holding a known one)."""
         if not self.known:
             return []
+        known = pa.array(list(self.known), type=pa.string())
+        candidates = pc.indices_nonzero(pc.fill_null(pc.is_in(dois, value_set=known), False))
         found = []
-        for position, (doi, work_id) in enumerate(zip(dois, ids, strict=True)):
-            if doi is not None and doi in self.known:
-                twin = self.known[doi]
-                if twin is None or twin != work_id:
-                    found.append(position)
+        for position, doi, work_id in zip(
+            candidates.to_pylist(),
+            pc.take(dois, candidates).to_pylist(),
+            pc.take(ids, candidates).to_pylist(),
+            strict=True,
+        ):
+            twin = self.known[doi]
+            if twin is None or twin != work_id:
+                found.append(position)
         return found
 
     def add(self, doi: str | None, work_id: str | None) -> None:
@@ -166,13 +173,15 @@ class _Stager:
         if longest is not None and longest > FIELD_LIMIT:
             return False
         rows, self.state = self.keep.batch_rows(authorships, self.state)
-        dois = batch.column("doi_key").to_pylist()
-        ids = batch.column("work_id").to_pylist()
+        dois, ids = batch.column("doi_key").cast(pa.string()), batch.column("work_id")
         kept = sorted(set(rows).union(self.twins.siblings(dois, ids)))
-        for position in kept:
-            self.twins.add(dois[position], ids[position])
-        chosen = set(kept)
+        where = pa.array(kept, type=pa.int64())
+        for doi, work_id in zip(
+            pc.take(dois, where).to_pylist(), pc.take(ids, where).to_pylist(), strict=True
+        ):
+            self.twins.add(doi, work_id)
         # details where kept, null elsewhere (a null index takes a null)
+        chosen = set(kept)
         picks = pa.array(
             [i if i in chosen else None for i in range(batch.num_rows)], type=pa.int64()
         )
