@@ -427,7 +427,8 @@ def test_a_doi_sibling_in_the_same_file_is_kept_in_full(
     # the same paper from another source: the DOI spelled otherwise, only the partner
     sibling = oa_work(2, [partner()], doi="doi: 10.99999/shared.1")
     alone = oa_work(3, [partner()])
-    ingest_paths(con, [write(tmp_path / "w.jsonl", [sibling, hit, alone])], keep=keep)
+    report = ingest_paths(con, [write(tmp_path / "w.jsonl", [sibling, hit, alone])], keep=keep)
+    assert report.reread == []  # one batch: the sibling is found in the one reading
     stored = rows(con)
     assert is_full(stored[wid(1)]) and is_full(stored[wid(2)])
     assert stored[wid(2)]["doi"] == "10.99999/shared.1"
@@ -458,9 +459,11 @@ def test_a_doi_sibling_after_its_linked_work_is_kept_in_one_reading(
     assert is_slim(stored[wid(3)])
 
 
-def test_a_doi_sibling_before_its_linked_work_is_read_again(
-    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter
-) -> None:
+def test_a_doi_sibling_in_a_batch_before_its_linked_work_is_read_again(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep: ScreenableFilter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(stream, "BATCH_ROWS", 1)
     hit = oa_work(1, [author("Chen Jie", [NUDT_RAW])], doi="https://doi.org/10.99999/shared.5")
     sibling = oa_work(2, [partner()], doi="https://doi.org/10.99999/shared.5")
     path = write(tmp_path / "w.jsonl", [sibling, hit])
@@ -469,6 +472,57 @@ def test_a_doi_sibling_before_its_linked_work_is_read_again(
     assert report.as_dict()["records_read"] == 2  # counted once
     stored = rows(con)
     assert is_full(stored[wid(1)]) and is_full(stored[wid(2)])
+
+
+def _same_file_cases() -> dict[str, list[dict[str, Any]]]:
+    doi = "https://doi.org/10.99999/shared.9"
+    old, new = "2023-01-01T00:00:00", "2025-01-01T00:00:00"
+    hit = oa_work(1, [author("Chen Jie", [NUDT_RAW])], doi=doi, updated=old)
+    other_hit = oa_work(4, [author("Wu Bo", [NUDT_RAW])], doi=doi)
+    sibling = oa_work(2, [partner()], doi=doi)
+    later = oa_work(5, [partner()], doi=doi)
+    newer_unlinked = oa_work(1, [partner()], doi=doi, updated=new)  # work 1, re-issued
+    older_copy = oa_work(4, [partner()], doi=doi, updated=old)  # work 4, an older version
+    alone = oa_work(3, [partner()])
+    return {
+        "sibling_first": [sibling, hit, alone],
+        "hit_first": [hit, sibling, alone],
+        "around": [sibling, hit, later],
+        "reissued_unlinked": [hit, sibling, newer_unlinked],
+        "two_hits_and_an_older_copy": [hit, other_hit, older_copy, sibling],
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_same_file_cases()))
+def test_streamed_and_one_statement_staging_store_the_same_rows(
+    tmp_path: Path, keep: ScreenableFilter, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """DOI siblings inside one file, whatever their order and batch: the streamed staging
+    (batches of one work, or the whole file in one batch) stores the same rows, full or slim,
+    as the one-statement staging and its WITH_DOI_SIBLINGS query."""
+    records = _same_file_cases()[case]
+    stored = {}
+    for name, batch_rows, twins_limit in (
+        ("one batch", stream.BATCH_ROWS, stream.TWINS_LIMIT),
+        ("batches of one", 1, stream.TWINS_LIMIT),
+        ("one statement", stream.BATCH_ROWS, -1),
+    ):
+        monkeypatch.setattr(stream, "BATCH_ROWS", batch_rows)
+        monkeypatch.setattr(stream, "TWINS_LIMIT", twins_limit)
+        folder = tmp_path / name.replace(" ", "_")
+        folder.mkdir()
+        con = open_store(folder / "s.duckdb")
+        try:
+            ingest_paths(con, [write(folder / "w.jsonl", records)], keep=keep)
+            stored[name] = sorted(
+                (work_id, is_full(row), str(row["updated_date"]))
+                for work_id, row in rows(con).items()
+            )
+        finally:
+            con.close()
+    assert stored["batches of one"] == stored["one statement"]
+    assert stored["one batch"] == stored["one statement"]
+    assert any(full for _, full, _ in stored["one statement"])
 
 
 def test_a_doi_sibling_of_a_work_already_in_the_store_is_kept_in_full(

@@ -18,9 +18,9 @@ authorships of slim works are never staged). Two cases it leaves to the one-stat
 
 - a store holding more than :data:`TWINS_LIMIT` DOIs of works stored in full (the sibling
   look-up lives in memory);
-- a sibling that comes *before* the work that makes it one, in the same file: it is staged
-  slim, and ``ingest._reread_slim_siblings`` reads the file again (the kept work is then in
-  the store), as it does for a sibling in a file ingested earlier.
+- a sibling that comes *before* the work that makes it one, in an earlier batch of the same
+  file: it is staged slim, and ``ingest._reread_slim_siblings`` reads the file again (the
+  kept work is then in the store), as it does for a sibling in a file ingested earlier.
 
 The filter may still be loading (the matcher loads in a thread while DuckDB reads): up to
 :data:`MAX_PENDING` batches wait for it.
@@ -174,12 +174,14 @@ class _Stager:
             return False
         rows, self.state = self.keep.batch_rows(authorships, self.state)
         dois, ids = batch.column("doi_key").cast(pa.string()), batch.column("work_id")
-        kept = sorted(set(rows).union(self.twins.siblings(dois, ids)))
-        where = pa.array(kept, type=pa.int64())
+        # Rows of this batch and later ones are siblings of the works the filter kept (not of
+        # their siblings), as in the one-statement staging's WITH_DOI_SIBLINGS.
+        hits = pa.array(rows, type=pa.int64())
         for doi, work_id in zip(
-            pc.take(dois, where).to_pylist(), pc.take(ids, where).to_pylist(), strict=True
+            pc.take(dois, hits).to_pylist(), pc.take(ids, hits).to_pylist(), strict=True
         ):
             self.twins.add(doi, work_id)
+        kept = sorted(set(rows).union(self.twins.siblings(dois, ids)))
         # details where kept, null elsewhere (a null index takes a null)
         chosen = set(kept)
         picks = pa.array(
