@@ -3,12 +3,14 @@
 Without a filter, ingest stages a file with one ``CREATE TABLE ... AS SELECT ... FROM
 read_json(...)`` (:data:`dualscope.store.ingest.STAGE_FROM_JSON`). With a filter that keeps
 only the works a screening could flag (:mod:`dualscope.screening.screenable`), materialising
-every work's authorships, abstract and topics only to drop nine in ten of them costs more than
-the read itself. So the same ``SELECT`` streams to Arrow in batches, and for each batch:
+every work's authorships, abstract and topics, then reading the authorships back out for the
+filter, only to drop most of them, is wasted work. So the same ``SELECT`` streams to Arrow in
+batches, and for each batch:
 
 - the filter picks the works to keep in full (:meth:`KeepFilter.batch_rows`);
-- so do the **DOI siblings** of works kept in full, in the store or earlier in this file
-  (records of one paper from two sources are screened together; see ``WITH_DOI_SIBLINGS``);
+- so do the **DOI siblings** of those works, in this batch or earlier in the file, and of the
+  works kept in full in the store (records of one paper from two sources are screened
+  together; the same rule as ``screening.screenable.WITH_DOI_SIBLINGS``);
 - every work's slim columns, and the details of the works kept, are appended to
   ``_ingest_stage`` in file order (``_ingest_keep`` names the rows kept).
 
