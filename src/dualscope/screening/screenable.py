@@ -145,7 +145,7 @@ class ScreenableFilter:
         anchors: Anchors | None = None
         kept: list[pa.Array] = []
         for batch in reader:
-            rows, anchors = self._rows_to_keep(batch.column("authorships"), anchors)
+            rows, anchors = self.batch_rows(batch.column("authorships"), anchors)
             kept.append(pc.take(batch.column("row"), pa.array(rows, type=pa.int64())))
         rows_kept = pa.concat_arrays(kept) if kept else pa.array([], type=pa.int64())
         pa.default_memory_pool().release_unused()  # give the batches' memory back now
@@ -161,21 +161,16 @@ class ScreenableFilter:
         """Always: the filter is built (see ``store.ingest.KeepFilter``)."""
         return True
 
-    def batch_rows(
-        self, authorships: pa.Array | pa.ChunkedArray, state: Anchors | None
-    ) -> tuple[list[int], Anchors | None]:
-        """Positions of one streamed batch's works to keep in full (``store.stream``); the
-        state is the anchors chosen on the first batch."""
-        return self._rows_to_keep(authorships, state)
-
     def rows_to_keep(self, authorships: pa.Array) -> list[int]:
         """Row numbers (ascending) of the works in ``authorships`` (one list per work) with an
         affiliation string, institution name or identifier that may name a selected entity."""
-        return self._rows_to_keep(authorships, None)[0]
+        return self.batch_rows(authorships, None)[0]
 
-    def _rows_to_keep(
+    def batch_rows(
         self, authorships: pa.Array | pa.ChunkedArray, anchors: Anchors | None
     ) -> tuple[list[int], Anchors | None]:
+        """:meth:`rows_to_keep` for one batch of a stream (``store.stream``, :meth:`mark`), and
+        the anchors to use for the next: chosen on the first batch (``anchors`` ``None``)."""
         if isinstance(authorships, pa.ChunkedArray):
             authorships = authorships.combine_chunks()
         if len(authorships) == 0:
