@@ -55,14 +55,13 @@ BATCH_ROWS = 20_000
 MAX_PENDING = 4  # batches read ahead while the filter loads
 TWINS_LIMIT = 500_000
 
+# At most $limit + 1 rows: one more than TWINS_LIMIT says the store has too many.
 _STORE_TWINS = """
 SELECT doi, CASE WHEN count(DISTINCT work_id) = 1 THEN min(work_id) END
 FROM works WHERE screenable IS NOT FALSE AND doi IS NOT NULL
 GROUP BY doi
+LIMIT $limit + 1
 """
-_STORE_TWIN_COUNT = (
-    "SELECT count(DISTINCT doi) FROM works WHERE screenable IS NOT FALSE AND doi IS NOT NULL"
-)
 # One streamed batch as staged rows: the columns (and JSON types) of STAGE_FROM_JSON, details
 # only for the works kept, and _kept to find their rowids (rowids inside a transaction are
 # not positions).
@@ -84,10 +83,10 @@ class _Twins:
     @classmethod
     def of_store(cls, con: duckdb.DuckDBPyConnection) -> _Twins | None:
         """The store's works stored in full; ``None`` when there are too many to hold."""
-        count = con.execute(_STORE_TWIN_COUNT).fetchone()
-        if count and int(count[0]) > TWINS_LIMIT:
+        rows = con.execute(_STORE_TWINS, {"limit": TWINS_LIMIT}).fetchall()
+        if len(rows) > TWINS_LIMIT:
             return None
-        return cls({str(d): w for d, w in con.execute(_STORE_TWINS).fetchall()})
+        return cls({str(d): w for d, w in rows})
 
     def siblings(self, dois: pa.Array, ids: pa.Array) -> list[int]:
         """Positions whose DOI a work with another id, stored in full, shares (the DOIs are
