@@ -37,3 +37,31 @@ def test_only_single_foreign_affiliations_skip_the_matcher():
     assert foreign_tail("Natl Univ Def Technol, Changsha, Peoples R China") is None
     assert foreign_tail("Oxford, UK; Natl Univ Def Technol, Changsha, China") is None
     assert foreign_tail("国防科技大学, Germany") is None
+
+
+def test_foreign_tails_in_bulk_say_what_foreign_tail_says():
+    import pyarrow as pa
+
+    from dualscope.screening.resolve import foreign_tails
+
+    strings = [
+        "Univ Manchester, Manchester, England",
+        "Dept Phys, TU Munich, 80333 Munich, Germany",
+        "Dept Phys, TU Munich, 80333 Munich, Germany",  # repeated: decided once, same answer
+        "College of Computer, NUDT, Changsha 410073",
+        "Natl Univ Def Technol, Changsha, Peoples R China",
+        "Oxford, UK; Natl Univ Def Technol, Changsha, China",
+        "国防科技大学, Germany",
+        "Ｆｕｌｌ-width, Italy",  # full-width forms count as East Asian script
+        "Politecnico di Milano, Milan, Italy ",
+        "Milan, Italy,",  # nothing after the last comma
+        "Italy",  # no comma: the whole string is the tail
+        "Paris 75005, FRANCE",
+        "",
+        None,
+        "Beijing, 100084",
+    ]
+    bulk = foreign_tails(pa.array(strings, type=pa.string())).to_pylist()
+    assert bulk == [s is not None and foreign_tail(s) is not None for s in strings]
+    assert bulk[:3] == [True, True, True] and bulk[3:7] == [False] * 4
+    assert foreign_tails(pa.array([], type=pa.string())).to_pylist() == []

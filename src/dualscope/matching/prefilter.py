@@ -187,7 +187,7 @@ class Prefilter:
         """The distinct strings of ``strings`` that may match, and the anchors used (see
         :meth:`passes`)."""
         distinct = pc.drop_null(pc.unique(strings.cast(pa.string())))
-        mask, anchors = self.passes(distinct, anchors)
+        mask, anchors = self._passes_distinct(distinct, anchors)
         return pc.filter(distinct, mask), anchors
 
     def passes(self, strings: pa.Array, anchors: Anchors | None = None) -> tuple[pa.Array, Anchors]:
@@ -200,9 +200,17 @@ class Prefilter:
         in ``anchors`` for the next batch), and a string passes when one of its words does (a
         running sum over the words, C++) or it holds East Asian script. Python's split on
         punctuation and any other whitespace (:data:`TOKEN_SPLIT`) then sees each word, so the
-        tokens are exactly those :meth:`may_match` reads.
+        tokens are exactly those :meth:`may_match` reads. A string repeated in ``strings`` is
+        decided once.
         """
-        strings = strings.cast(pa.string())
+        encoded = pc.dictionary_encode(strings.cast(pa.string()))
+        mask, anchors = self._passes_distinct(encoded.dictionary, anchors)
+        return pc.fill_null(pc.take(mask, encoded.indices), False), anchors
+
+    def _passes_distinct(
+        self, strings: pa.Array, anchors: Anchors | None
+    ) -> tuple[pa.Array, Anchors]:
+        """:meth:`passes` on strings that are all distinct (anchors chosen from their words)."""
         words = pc.ascii_split_whitespace(strings)
         encoded = pc.dictionary_encode(pc.list_flatten(words))
         vocabulary = encoded.dictionary.to_pylist()
@@ -217,7 +225,7 @@ class Prefilter:
                 hit = decided[word] = any(self.is_anchor(t, anchors) for t in tokens)
             marks.append(hit)
         holds = _any_per_list(words, pc.take(pa.array(marks, pa.bool_()), encoded.indices))
-        return pc.or_(holds, _east_asian(strings)), anchors
+        return pc.or_(holds, east_asian(strings)), anchors
 
     def _frequency(self, vocabulary: list[str], indices: pa.Array) -> Counter[str]:
         """How often each canonical key occurs among the words (``indices`` into
@@ -288,7 +296,7 @@ def _any_per_list(lists: pa.Array, flags: pa.Array) -> pa.Array:
     return pc.greater(pc.subtract(ends, starts), 0)
 
 
-def _east_asian(strings: pa.Array) -> pa.Array:
+def east_asian(strings: pa.Array) -> pa.Array:
     """Whether each string holds East Asian script (never null); the regular expression only
     runs on the strings that are not plain ASCII."""
     other = pc.fill_null(pc.invert(pc.string_is_ascii(strings)), False)

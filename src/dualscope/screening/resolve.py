@@ -12,6 +12,7 @@ after the matcher is built (they share its indexes copy-on-write); small runs st
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -20,11 +21,12 @@ from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dualscope.geo.organisation import organisation_of
 from dualscope.geo.vocab import norm_key, vocab
 from dualscope.matching.index import WatchlistIndex, written_id_forms
-from dualscope.matching.prefilter import Prefilter
+from dualscope.matching.prefilter import Prefilter, east_asian
 from dualscope.matching.types import Match
 from dualscope.screening import scan
 from dualscope.store.arrow import temp_table
@@ -91,10 +93,37 @@ def foreign_tail(raw: str) -> str | None:
     """
     if ";" in raw or (raw and max(raw) >= "\u2e80"):  # max: the highest code point, in C
         return None
-    tail = raw.rsplit(",", 1)[-1]
+    return _tail_country(raw.rsplit(",", 1)[-1])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tail_country(tail: str) -> str | None:
+    """The country other than China the last part of an affiliation string names, if any."""
     key = " ".join(t for t in norm_key(tail).split() if not any(c.isdigit() for c in t))
     code = vocab().aliases.get(key) if key else None
     return code if code and code != "CN" else None
+
+
+def foreign_tails(strings: pa.Array) -> pa.Array:
+    """:func:`foreign_tail` for each of ``strings`` in bulk: whether it names a country other
+    than China (never null; a null string names none).
+
+    Arrow splits off each string's tail after the last comma and encodes the tails; Python
+    reads each distinct tail once (remembered across calls), not each string.
+    """
+    strings = pc.fill_null(strings.cast(pa.string()), "")
+    parts = pc.split_pattern(strings, pattern=",", max_splits=1, reverse=True)
+    tails = pc.dictionary_encode(pc.take(parts.values, pc.subtract(parts.offsets.slice(1), 1)))
+    named = pa.array(
+        [_tail_country(t) is not None for t in tails.dictionary.to_pylist()], type=pa.bool_()
+    )
+    foreign = pc.take(named, tails.indices)
+    # what makes foreign_tail look no further: several affiliations, or East Asian script
+    # (only the strings with a foreign tail are searched)
+    where = pc.indices_nonzero(foreign)
+    candidates = pc.take(strings, where)
+    stop = pc.or_(pc.match_substring_regex(candidates, ";"), east_asian(candidates))
+    return pc.replace_with_mask(foreign, foreign, pc.invert(stop))
 
 
 def _resolve_chunk(
@@ -229,12 +258,16 @@ def resolve_countries(
     partner institution's name: departments of one university are one institution).
     With ``only_hits`` (after ``scan.HITS``), only the strings of works whose DOI group has a
     watchlist hit are read: no other work can be flagged, so their partners' countries would
-    never be used.
+    never be used; with ``focus`` too, only the strings the partner rules can use for it.
     Returns the number of strings read.
     """
     rows: dict[str, list[object]] = {"raw": [], "country": [], "org": []}
-    query = scan.RAW_NEEDING_COUNTRY_IN_HIT_GROUPS if only_hits else scan.RAW_NEEDING_COUNTRY
-    result = con.execute(query)
+    if not only_hits:
+        result = con.execute(scan.RAW_NEEDING_COUNTRY)
+    elif focus is None:
+        result = con.execute(scan.RAW_NEEDING_COUNTRY_IN_HIT_GROUPS)
+    else:
+        result = con.execute(scan.RAW_FOR_PARTNERS_IN_HIT_GROUPS, {"focus": sorted(focus)})
     read = 0
     while batch := result.fetchmany(BATCH):
         for (raw,) in batch:

@@ -184,15 +184,22 @@ class ScreenableFilter:
         # names of institutions OpenAlex places in China or nowhere (resolve reads only those)
         country = pc.fill_null(pc.utf8_upper(inst.field("country_code")), "")
         chinese = pc.is_in(country, value_set=pa.array(["", "CN"]))
-        strings = [
-            (pc.list_flatten(raw), pc.take(work_of_author, pc.list_parent_indices(raw))),
-            (authors.field("raw_affiliation_string"), work_of_author),
-            (pc.filter(inst.field("display_name"), chinese), pc.filter(work_of_inst, chinese)),
-        ]
-        text = pa.concat_arrays([s.cast(pa.string()) for s, _ in strings])
-        work_of_text = pa.concat_arrays([w.cast(pa.int64()) for _, w in strings])
-        raw_count = len(strings[0][0]) + len(strings[1][0])  # raw strings come first
-        found, anchors = self._text_hits(text, work_of_text, raw_count, anchors)
+        legacy = authors.field("raw_affiliation_string")  # the pre-2023 schema, mostly null
+        present = pc.is_valid(legacy)
+        raw_strings = pa.concat_arrays(
+            [pc.list_flatten(raw).cast(pa.string()), pc.filter(legacy, present).cast(pa.string())]
+        )
+        work_of_raw = pa.concat_arrays(
+            [
+                pc.take(work_of_author, pc.list_parent_indices(raw)).cast(pa.int64()),
+                pc.filter(work_of_author, present).cast(pa.int64()),
+            ]
+        )
+        names = pc.filter(inst.field("display_name"), chinese).cast(pa.string())
+        work_of_names = pc.filter(work_of_inst, chinese).cast(pa.int64())
+        found, anchors = self._text_hits(
+            (raw_strings, work_of_raw), (names, work_of_names), anchors
+        )
         hits = [found]
         lineage = inst.field("lineage")
         identifiers = [
@@ -213,29 +220,29 @@ class ScreenableFilter:
         return pa.array(sorted(written_id_forms(self.ids)), type=pa.string())
 
     def _text_hits(
-        self, text: pa.Array, work_of_text: pa.Array, raw_count: int, anchors: Anchors | None
+        self,
+        raw: tuple[pa.Array, pa.Array],
+        names: tuple[pa.Array, pa.Array],
+        anchors: Anchors | None,
     ) -> tuple[pa.Array, Anchors]:
-        """Works (by row) holding a string the pre-filter lets through, and the anchors used
-        (chosen from this text's token frequencies when ``anchors`` is ``None``).
+        """Works (by row) holding a raw affiliation string or an institution name the
+        pre-filter lets through, and the anchors used (chosen from this text's token
+        frequencies when ``anchors`` is ``None``). ``raw`` and ``names``: strings, and the row
+        of the work holding each.
 
-        The first ``raw_count`` strings are raw affiliation strings: one that ends with a
-        country other than China is never sent to the matcher (``resolve.foreign_tail``), so it
-        keeps no work either ("..., Milan, Italy" passes the pre-filter as a possible typo of
-        an anchor word, and would keep most Italian co-publications in full for nothing).
+        A raw string that ends with a country other than China is never sent to the matcher
+        (``resolve.foreign_tail``), so it keeps no work either ("..., Milan, Italy" passes the
+        pre-filter as a possible typo of an anchor word, and would keep most Italian
+        co-publications in full for nothing). Those are set aside first: finding them costs
+        less than the pre-filter.
         """
-        from dualscope.screening.resolve import foreign_tail
+        from dualscope.screening.resolve import foreign_tails
 
+        home = pc.invert(foreign_tails(raw[0]))
+        text = pa.concat_arrays([pc.filter(raw[0], home), names[0]])
+        works = pa.concat_arrays([pc.filter(raw[1], home), names[1]])
         passing, anchors = self.prefilter.passes(text, anchors)
-        where = pc.indices_nonzero(passing)
-        positions = where.to_pylist()
-        strings = pc.take(text, where).to_pylist()
-        works = pc.take(work_of_text, where).to_pylist()
-        found = [
-            work
-            for position, string, work in zip(positions, strings, works, strict=True)
-            if position >= raw_count or not foreign_tail(string)
-        ]
-        return pa.array(found, type=pa.int64()), anchors
+        return pc.filter(works, passing), anchors
 
 
 def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:
