@@ -25,6 +25,10 @@ from dualscope.errors import DataFileError
 from dualscope.settings import Settings, get_settings
 from dualscope.watchlist.model import CATEGORIES, Entity, Source, Watchlist
 
+# Re-exported: the YAML reader lives apart so that modules without pydantic can use it.
+from dualscope.watchlist.yamlload import FastSafeLoader as FastSafeLoader
+from dualscope.watchlist.yamlload import load_yaml_text as load_yaml_text
+
 BUNDLED_DIR = Path(__file__).resolve().parent / "data"
 INDEX_FILE = "watchlist.yaml"
 ENTITY_DIR = "entities"
@@ -62,48 +66,6 @@ class LoadedWatchlist:
 
     watchlist: Watchlist
     origins: Mapping[str, str]  # entity id -> file
-
-
-# libyaml's C loader when present: the bundled data parses about 5x faster.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-class FastSafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """The safe loader with short cuts for plain strings (most of a watchlist's scalars).
-
-    PyYAML matches every plain scalar against the implicit-type patterns and builds it through
-    its generic ``construct_object`` (anchor bookkeeping, constructor lookup). A scalar whose
-    first character starts no implicit type is a string, and a string's value is the node's text,
-    exactly what ``construct_yaml_str`` returns. Every other node goes the usual way.
-    """
-
-    # First characters an implicit (plain-scalar) type can start with: bools, numbers, dates,
-    # nulls, merge keys. A plain scalar starting with anything else is a string.
-    _typed_starts = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k is not None)
-    _wildcards = None in _BaseLoader.yaml_implicit_resolvers
-
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> Any:
-        if (
-            kind is yaml.ScalarNode
-            and implicit[0]
-            and value
-            and value[0] not in self._typed_starts
-            and not self._wildcards
-            and not self.yaml_path_resolvers
-        ):
-            return _STR_TAG
-        return super().resolve(kind, value, implicit)
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
-            return node.value
-        return super().construct_object(node, deep)
-
-
-def load_yaml_text(text: str) -> Any:
-    """YAML text as plain data, with the safe loader (C parser when available)."""
-    return yaml.load(text, Loader=FastSafeLoader)  # noqa: S506 (a safe loader)
 
 
 def _read_yaml(path: Path) -> Any:
