@@ -113,6 +113,22 @@ SELECT DISTINCT r AS raw FROM (
     FROM _screen_cand WHERE coalesce(doi, work_id) IN (SELECT gkey FROM g)
 ) WHERE needs_country
 """
+# The same, for the focus countries $focus: only the strings the PARTNERS rules can use, those
+# of authors without an institution country and without countries (by_raw), or with a focus
+# country in authorships.countries that no institution accounts for (by_countries). An author
+# whose unexplained countries are all outside the focus (often China) needs none.
+RAW_FOR_PARTNERS_IN_HIT_GROUPS = """
+WITH g AS (
+    SELECT DISTINCT coalesce(doi, work_id) AS gkey FROM _screen_cand
+    WHERE work_id IN (SELECT work_id FROM _screen_hits)
+)
+SELECT DISTINCT r AS raw FROM (
+    SELECT unnest(raw) AS r,
+           (len(list_filter(inst_countries, lambda c: c IS NOT NULL)) = 0 AND len(countries) = 0)
+           OR NOT list_has_all(inst_countries, list_intersect(countries, $focus)) AS needed
+    FROM _screen_cand WHERE coalesce(doi, work_id) IN (SELECT gkey FROM g)
+) WHERE needed
+"""
 
 # Each distinct institution, resolved once by its identifiers (and its name as a fallback).
 DISTINCT_INSTITUTIONS = """
