@@ -125,9 +125,14 @@ _UNSURE = "?"  # sentinel: a phrase that ends like a country but must not be rea
 
 def _segments(text: str) -> list[str]:
     """Cleaned segments, last first, without empty or digits-only ones."""
-    text = _EMAIL_LABEL.sub("", _EMAIL.sub("", _ESCAPES.sub(" ", text)))
+    # (each pattern needs its character: most strings skip the substitution)
+    if "#" in text:
+        text = _ESCAPES.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL.sub("", text)
+    text = _EMAIL_LABEL.sub("", text)
     text = text.strip().rstrip(".;, ")
-    while True:
+    while ")" in text:
         match = _TRAILING_PARENS.search(text)
         if match is None:
             break
