@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dualscope.classify.phrases import PhraseError, compile_phrase
 from dualscope.errors import DataFileError
+from dualscope.watchlist.yamlload import load_yaml_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.yaml"
@@ -164,13 +165,9 @@ class TopicMapFile(BaseModel):
     topics: list[TopicMapping]
 
 
-# libyaml's parser when PyYAML was built with it (the same safe constructor, ~10x faster).
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506
+    try:  # libyaml's events built into data: what the safe loader gives, about 2x faster
+        return load_yaml_text(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise DataFileError(f"{path}: file not found") from exc
     except yaml.YAMLError as exc:

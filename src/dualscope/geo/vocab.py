@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from dualscope.errors import DataFileError
+from dualscope.watchlist.yamlload import load_yaml_text
 
 _APOSTROPHES = re.compile(r"['’`´]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -85,9 +84,8 @@ def _read_places(
     names: dict[str, str],
 ) -> tuple[dict[str, str], dict[str, str | None], dict[str, str | None]]:
     source = resources.files("dualscope.geo") / "data" / "places.yaml"
-    with source.open(encoding="utf-8") as handle:
-        # libyaml's C parser when present (the pure-Python one took most of this import)
-        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    # libyaml's parser events, built into data directly (the same data as the safe loader)
+    data = load_yaml_text(source.read_text(encoding="utf-8"))
     places: dict[str, str] = {}
     sections = (
         ("cn_provinces", "CN"),
