@@ -180,7 +180,7 @@ def screen_cmd(path: Path, work: Path) -> list[str]:
         shutil.rmtree(work)
     work.mkdir(parents=True)
     return [
-        sys.executable, "-c", "from dualscope.cli import main; main()", "screen", str(path),
+        sys.executable, "-m", "dualscope", "screen", str(path),
         "--db", str(work / "bench.duckdb"), "--out", str(work / "out"),
     ]  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dualscope.cli import main
+from dualscope.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

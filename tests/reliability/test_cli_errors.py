@@ -154,12 +154,12 @@ def _run(args: tuple[str, ...], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 # Starting Python and importing dualscope costs ~0.6 s of CPU; fifty cases would take a minute
 # on a busy 2-core machine. This driver (one subprocess) imports the CLI once and forks a child
-# per case: each child runs the entry point ``dualscope.cli:main`` with its own argv, stdout and
+# per case: each child runs the entry point ``dualscope.cli:run`` with its own argv, stdout and
 # stderr files, and dies the way the interpreter would (an escaping exception prints a traceback
 # and exits 1). ``test_the_driver_agrees_with_python_m_dualscope`` checks the two agree.
 _DRIVER = """
 import json, os, sys, traceback
-from dualscope.cli import main
+from dualscope.cli import run
 results = {}
 for case_id, args in json.load(sys.stdin):
     out, err = f"{case_id}.out", f"{case_id}.err"
@@ -172,7 +172,7 @@ for case_id, args in json.load(sys.stdin):
         sys.argv = ["dualscope", *args]
         code = 0
         try:
-            main()
+            run()  # leaves with os._exit once the command is done
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         except BaseException:
