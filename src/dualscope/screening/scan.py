@@ -222,8 +222,7 @@ FROM w JOIN groups USING (gkey)
 
 FLAGGED_WORKS = """
 SELECT f.work_id, w.doi, w.title, w.publication_year, w.abstract_inverted_index, w.keywords,
-       list_transform(w.topics, lambda t: [t.id, t.display_name]) AS topics, w.source,
-       w.updated_date
+       list_transform(w.topics, lambda t: [t.id, t.display_name]) AS topics
 FROM (SELECT DISTINCT work_id FROM _screen_flagged) f JOIN works w USING (work_id)
 ORDER BY f.work_id
 """
