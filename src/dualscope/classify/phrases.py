@@ -90,7 +90,11 @@ class Phrase:
 
 
 def _is_case_sensitive(words: list[str]) -> bool:
-    return any(sum(ch.isupper() for ch in word) >= 2 for word in words)
+    return any(sum(map(str.isupper, word)) >= 2 for word in words)
+
+
+_IZE_END = re.compile(r"i[sz]e[dr]?$")
+_IZE_END_ANY_CASE = re.compile(r"i[sz](e[dr]?)$", re.IGNORECASE)
 
 
 def _word_pattern(word: str, *, last: bool, prefix: bool) -> str:
@@ -107,8 +111,8 @@ def _word_pattern(word: str, *, last: bool, prefix: bool) -> str:
         if index >= 0:
             escaped = escaped[:index] + repl + escaped[index + len(variant) :]
             lowered = escaped.lower()
-    if re.search(r"i[sz]e[dr]?$", word.lower()) and not prefix:
-        escaped = re.sub(r"i[sz](e[dr]?)$", r"i[sz]\1", escaped, flags=re.IGNORECASE)
+    if not prefix and _IZE_END.search(word.lower()):
+        escaped = _IZE_END_ANY_CASE.sub(r"i[sz]\1", escaped)
     if not last or prefix or not word[-1:].isalpha():
         return escaped
     if word[-1] in "yY" and len(word) > 3 and word[-2].lower() not in "aeiou":
@@ -213,6 +217,10 @@ def regex_literals(regex: str, flags: int = re.IGNORECASE) -> tuple[tuple[str, .
     return _useful(_conjuncts(_sre_parse.parse(regex, flags)))
 
 
+_NOT_LITERAL = re.compile(r"[^A-Za-z0-9]")  # any character but an ASCII letter or digit
+_S_OR_Z_AFTER_I = re.compile(r"(?<=i)[sz]")
+
+
 def word_literals(word: str, *, last: bool, prefix: bool) -> list[str]:
     """Lower-case literals that every match of ``_word_pattern(word, ...)`` contains.
 
@@ -220,19 +228,19 @@ def word_literals(word: str, *, last: bool, prefix: bool) -> list[str]:
     vary: the s/z of ``-isation``/``-ise`` (any ``is``/``iz``, to be safe), the optional ``u``
     of ``behaviour``, an apostrophe, and the ``y`` of a last word (``strategy``/``strategies``).
     """
-    chars = [ch.lower() if ch.isascii() and ch.isalnum() else " " for ch in word]
-    for i in range(1, len(chars)):
-        if chars[i] in "sz" and chars[i - 1] == "i":
-            chars[i] = " "
-    lowered = "".join(chars)
-    at = lowered.find("behavio")
-    while at >= 0:
-        if at + 7 < len(chars):
-            chars[at + 7] = " "
-        at = lowered.find("behavio", at + 1)
-    if last and not prefix and chars and chars[-1] == "y":
-        chars[-1] = " "
-    return "".join(chars).split()
+    text = _NOT_LITERAL.sub(" ", word).lower()  # one character for one: offsets stay
+    text = _S_OR_Z_AFTER_I.sub(" ", text)
+    at = text.find("behavio")
+    if at >= 0:
+        chars = list(text)
+        while at >= 0:
+            if at + 7 < len(chars):
+                chars[at + 7] = " "
+            at = text.find("behavio", at + 1)
+        text = "".join(chars)
+    if last and not prefix and text.endswith("y"):
+        text = text[:-1]
+    return text.split()
 
 
 # A non-ASCII character that a case-insensitive regex takes for an ASCII letter (the Kelvin
