@@ -16,6 +16,7 @@ What this file pins down (dualscope.screening.screenable and its use in store.in
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import shutil
@@ -383,6 +384,29 @@ def test_mark_and_rows_to_keep_on_the_ingest_stage(
         ).fetchall()
     }
     assert marked == {w["id"] for w in works[: len(POSITIVE)]}
+
+
+def test_a_batch_in_chunks_keeps_the_rows_it_keeps_in_one_piece(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, keep_default: ScreenableFilter
+) -> None:
+    """A stream hands a batch over as DuckDB's record batches, never joined: the rows kept are
+    numbered across the chunks (empty chunks and sliced ones included)."""
+    import pyarrow as pa
+
+    works = list(signal_works().values())
+    works = works[::-1] + works  # linked works at both ends and in the middle
+    path = write(tmp_path / "w.jsonl", works)
+    con.execute(STAGE_FROM_JSON, {"path": str(path), "columns": READ_COLUMNS})
+    whole = con.sql("SELECT authorships FROM _ingest_stage ORDER BY rowid").to_arrow_table()
+    whole = whole.column("authorships").combine_chunks()
+    expected = keep_default.rows_to_keep(whole)
+    assert expected and len(expected) < len(works)
+    cuts = [0, 1, 1, 4, len(works) - 2, len(works)]  # an empty chunk, a one-row chunk, ...
+    chunks = [whole.slice(a, b - a) for a, b in itertools.pairwise(cuts)]
+    chunked = pa.chunked_array(chunks, type=whole.type)
+    rows, _ = keep_default.batch_rows(chunked, None)
+    assert rows == expected
+    assert keep_default.batch_rows(pa.chunked_array([], type=whole.type), None)[0] == []
 
 
 def test_a_keep_all_ingest_stores_every_work_in_full(

@@ -171,46 +171,31 @@ class ScreenableFilter:
     ) -> tuple[list[int], Anchors | None]:
         """:meth:`rows_to_keep` for one batch of a stream (``store.stream``, :meth:`mark`), and
         the anchors to use for the next: chosen on the first batch (``anchors`` ``None``)."""
-        if isinstance(authorships, pa.ChunkedArray):
-            authorships = authorships.combine_chunks()
-        if len(authorships) == 0:
+        # the strings and identifiers of each chunk, then together (never the whole authorships:
+        # a stream hands over a batch as chunks, and joining them would copy every field)
+        chunks = authorships.chunks if isinstance(authorships, pa.ChunkedArray) else [authorships]
+        parts: list[dict[str, tuple[pa.Array, pa.Array]]] = []
+        offset = 0
+        for chunk in chunks:
+            if len(chunk):
+                parts.append(_leaves(chunk, offset))
+            offset += len(chunk)
+        if not parts:
             return [], anchors
-        authors = pc.list_flatten(authorships)
-        work_of_author = pc.list_parent_indices(authorships)
-        raw = authors.field("raw_affiliation_strings")
-        institutions = authors.field("institutions")
-        inst = pc.list_flatten(institutions)
-        work_of_inst = pc.take(work_of_author, pc.list_parent_indices(institutions))
-        # names of institutions OpenAlex places in China or nowhere (resolve reads only those)
-        country = pc.fill_null(pc.utf8_upper(inst.field("country_code")), "")
-        chinese = pc.is_in(country, value_set=pa.array(["", "CN"]))
-        legacy = authors.field("raw_affiliation_string")  # the pre-2023 schema, mostly null
-        present = pc.is_valid(legacy)
-        raw_strings = pa.concat_arrays(
-            [pc.list_flatten(raw).cast(pa.string()), pc.filter(legacy, present).cast(pa.string())]
-        )
-        work_of_raw = pa.concat_arrays(
-            [
-                pc.take(work_of_author, pc.list_parent_indices(raw)).cast(pa.int64()),
-                pc.filter(work_of_author, present).cast(pa.int64()),
-            ]
-        )
-        names = pc.filter(inst.field("display_name"), chinese).cast(pa.string())
-        work_of_names = pc.filter(work_of_inst, chinese).cast(pa.int64())
-        found, anchors = self._text_hits(
-            (raw_strings, work_of_raw), (names, work_of_names), anchors
-        )
+        leaves = {
+            kind: (
+                pa.concat_arrays([part[kind][0] for part in parts]),
+                pa.concat_arrays([part[kind][1] for part in parts]),
+            )
+            for kind in parts[0]
+        }
+        found, anchors = self._text_hits(leaves["raw"], leaves["names"], anchors)
         hits = [found]
-        lineage = inst.field("lineage")
-        identifiers = [
-            (inst.field("id"), work_of_inst),
-            (inst.field("ror"), work_of_inst),
-            (pc.list_flatten(lineage), pc.take(work_of_inst, pc.list_parent_indices(lineage))),
-        ]
-        for values, works in identifiers:
+        for kind in ("id", "ror", "lineage"):
+            values, works = leaves[kind]
             plain = pc.utf8_lower(pc.utf8_trim_whitespace(values))
             known = pc.fill_null(pc.is_in(plain, value_set=self._id_forms), False)
-            hits.append(pc.filter(works, known).cast(pa.int64()))
+            hits.append(pc.filter(works, known))
         rows = pc.unique(pa.concat_arrays(hits))
         return sorted(rows.to_pylist()), anchors
 
@@ -243,6 +228,50 @@ class ScreenableFilter:
         works = pa.concat_arrays([pc.filter(raw[1], home), names[1]])
         passing, anchors = self.prefilter.passes(text, anchors)
         return pc.filter(works, passing), anchors
+
+
+def _leaves(authorships: pa.Array, offset: int) -> dict[str, tuple[pa.Array, pa.Array]]:
+    """What the filter reads from one chunk of authorships (one list per work): raw strings,
+    the names of institutions OpenAlex places in China or nowhere (resolve reads only those),
+    and institution, ROR and lineage ids; each with the row of its work (``offset`` + its
+    position in the chunk)."""
+    authors = pc.list_flatten(authorships)
+    work_of_author = pc.add(pc.list_parent_indices(authorships).cast(pa.int64()), offset)
+    raw = authors.field("raw_affiliation_strings")
+    institutions = authors.field("institutions")
+    inst = pc.list_flatten(institutions)
+    work_of_inst = pc.take(work_of_author, pc.list_parent_indices(institutions))
+    country = pc.fill_null(pc.utf8_upper(inst.field("country_code")), "")
+    chinese = pc.is_in(country, value_set=pa.array(["", "CN"]))
+    legacy = authors.field("raw_affiliation_string")  # the pre-2023 schema, mostly null
+    present = pc.is_valid(legacy)
+    lineage = inst.field("lineage")
+    return {
+        "raw": (
+            pa.concat_arrays(
+                [
+                    pc.list_flatten(raw).cast(pa.string()),
+                    pc.filter(legacy, present).cast(pa.string()),
+                ]
+            ),
+            pa.concat_arrays(
+                [
+                    pc.take(work_of_author, pc.list_parent_indices(raw)),
+                    pc.filter(work_of_author, present),
+                ]
+            ),
+        ),
+        "names": (
+            pc.filter(inst.field("display_name"), chinese).cast(pa.string()),
+            pc.filter(work_of_inst, chinese),
+        ),
+        "id": (inst.field("id").cast(pa.string()), work_of_inst),
+        "ror": (inst.field("ror").cast(pa.string()), work_of_inst),
+        "lineage": (
+            pc.list_flatten(lineage).cast(pa.string()),
+            pc.take(work_of_inst, pc.list_parent_indices(lineage)),
+        ),
+    }
 
 
 def _fingerprint(prefilter: Prefilter, index: WatchlistIndex) -> str:

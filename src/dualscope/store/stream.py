@@ -138,22 +138,15 @@ def stream_stage(con: duckdb.DuckDBPyConnection, read_path: Any, keep: KeepFilte
             rows += batch.num_rows
             if rows < BATCH_ROWS or (rows < MAX_PENDING * BATCH_ROWS and not keep.ready()):
                 continue
-            if not stager.add(_combined(pending)):
+            if not stager.add(pa.Table.from_batches(pending)):
                 return PROBLEM
             pending, rows = [], 0
-        if pending and not stager.add(_combined(pending)):
+        if pending and not stager.add(pa.Table.from_batches(pending)):
             return PROBLEM
         stager.finish(read_path)
     finally:
         reading.close()
     return STAGED
-
-
-def _combined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
-    """One batch of ``batches`` (contiguous arrays: the filter flattens them)."""
-    if len(batches) == 1:
-        return batches[0]
-    return pa.Table.from_batches(batches).combine_chunks().to_batches()[0]
 
 
 class _Stager:
@@ -166,15 +159,20 @@ class _Stager:
         self.state: Any = None
         self.created = False
 
-    def add(self, batch: pa.RecordBatch) -> bool:
-        """Stage one batch; ``False`` when it holds a raw string over the field limit."""
+    def add(self, batch: pa.Table) -> bool:
+        """Stage one batch (the record batches DuckDB handed over, as chunks: never joined, as
+        that would copy every column); ``False`` when it holds a raw string over the field
+        limit."""
         authorships = batch.column("authorships")
-        raw = pc.list_flatten(pc.list_flatten(authorships).field("raw_affiliation_strings"))
+        raw = pc.list_flatten(
+            pc.struct_field(pc.list_flatten(authorships), "raw_affiliation_strings")
+        )
         longest = pc.max(pc.utf8_length(raw)).as_py() if len(raw) else 0
         if longest is not None and longest > FIELD_LIMIT:
             return False
         rows, self.state = self.keep.batch_rows(authorships, self.state)
-        dois, ids = batch.column("doi_key").cast(pa.string()), batch.column("work_id")
+        dois = batch.column("doi_key").cast(pa.string()).combine_chunks()
+        ids = batch.column("work_id").combine_chunks()
         # Rows of this batch and later ones are siblings of the works the filter kept (not of
         # their siblings), as in the one-statement staging's WITH_DOI_SIBLINGS.
         hits = pa.array(rows, type=pa.int64())
