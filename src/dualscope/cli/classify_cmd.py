@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from dualscope.cli.common import console, err_console, strict_option
 
@@ -19,6 +18,8 @@ def areas(
 
     Example: dualscope areas --json
     """
+    from rich.table import Table
+
     from dualscope.classify.classifier import Classifier
 
     infos = Classifier.default().areas

@@ -6,7 +6,6 @@ from collections import Counter
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from dualscope.cli.common import console, err_console, out_dir_option, strict_option
 
@@ -28,6 +27,8 @@ def devices(
 
     Example: dualscope devices inventory.xlsx scans/ zeek/ ocds.json --out build/devices
     """
+    from rich.table import Table
+
     from dualscope.devices.pipeline import run_devices
 
     def warn(message: str) -> None:

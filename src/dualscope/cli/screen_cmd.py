@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from dualscope.cli.common import console, db_option, err_console, out_dir_option, strict_option
 
@@ -24,6 +23,8 @@ def _progress(path: Path) -> None:
 
 def print_ingest(report: IngestReport) -> None:
     """The ingest summary: files, records read, loaded, duplicates replaced, skipped by reason."""
+    from rich.table import Table
+
     totals = report.as_dict()
     table = Table(title="Ingest", show_header=True, header_style="bold")
     table.add_column("file", overflow="fold")
@@ -183,6 +184,8 @@ def screen(
 
 def print_screen(summary: dict[str, Any], top: int = 10) -> None:
     """Top countries and entities of a run, as two short tables."""
+    from rich.table import Table
+
     console.print(
         f"{summary['works_read']} works screened, {summary['candidates']} candidates, "
         f"[bold]{summary['flagged']} flagged[/]",

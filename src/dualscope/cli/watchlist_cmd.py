@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from dualscope.cli.common import console, strict_option
 from dualscope.errors import DualscopeError
@@ -98,6 +97,8 @@ def list_command(
 
     Example: dualscope watchlist list --category seven_sons
     """
+    from rich.table import Table
+
     if category is not None and category not in CATEGORIES:
         close = difflib.get_close_matches(category, CATEGORIES, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"one of {', '.join(CATEGORIES)}"
@@ -163,6 +164,8 @@ def _membership_row(m: ListMembership) -> list[str]:
 
 
 def _show(entity: Entity, origin: str | None) -> None:
+    from rich.table import Table
+
     console.print(f"[bold]{entity.name_en}[/]  {entity.name_zh or ''}", highlight=False)
     console.print(f"id {entity.id} · category [bold]{entity.category}[/] · from {origin or '?'}")
     if entity.notes:
