@@ -61,11 +61,17 @@ YEARS = """
 SELECT year, count(*) AS works FROM screen_works GROUP BY year ORDER BY year NULLS LAST
 """
 
-# focus-country authors (watchlist side: see evidence)
+# focus-country authors (watchlist side: see evidence); institution and country are the
+# sorted distinct values joined by '; ' (NULL when none), built from lists: DuckDB's ordered
+# DISTINCT string_agg, which gives the same text, took a third of the query's time
 RESEARCHERS = """
 SELECT min(author_name) AS name, author_id, min(orcid) AS orcid,
-       string_agg(DISTINCT institution_name, '; ' ORDER BY institution_name) AS institution,
-       string_agg(DISTINCT country_code, '; ' ORDER BY country_code) AS country,
+       CASE WHEN count(institution_name) > 0
+            THEN array_to_string(list_sort(list_distinct(list(institution_name))), '; ')
+       END AS institution,
+       CASE WHEN count(country_code) > 0
+            THEN array_to_string(list_sort(list_distinct(list(country_code))), '; ')
+       END AS country,
        count(DISTINCT work_id) AS works
 FROM screen_partners
 GROUP BY author_id, CASE WHEN author_id IS NULL THEN lower(trim(author_name)) END
