@@ -21,6 +21,7 @@ import duckdb
 from dualscope.report import tables
 from dualscope.report.pseudonym import Pseudonymiser, for_store, pseudonymise_record
 from dualscope.report.watchlist_facts import EntityFacts, WatchlistFacts, watchlist_facts
+from dualscope.store.arrow import query_arrow
 
 # Crossref's recommended DOI pattern (matches 74.4M of 74.9M DOIs); anything else gets no link.
 DOI_RE = re.compile(r"^10\.\d{4,9}/[-._;()/:a-z0-9]+$", re.IGNORECASE)
@@ -231,12 +232,13 @@ def _by_work(
     works in ``ids`` unless it is ``None``."""
     cur = con.cursor()
     try:
-        cur.execute(t.sql)
-        header = [d[0] for d in cur.description or ()]
-        rows = cur.fetchall()
+        # a column at a time through Arrow: about half the cost of a row-by-row fetchall
+        table = query_arrow(cur, t.sql).to_arrow_table()
     finally:
         cur.close()
+    header = table.column_names
     key = header.index("work_id")
+    rows = zip(*(column.to_pylist() for column in table.columns), strict=True)
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         if ids is None or row[key] in ids:
