@@ -66,18 +66,31 @@ def screen(
     fmt = input_format(fmt)  # a bad value fails before the store is opened
 
     # The matcher, classifier, watchlist and the screening modules load in a thread while
-    # DuckDB reads the files (it releases the GIL): the ingest filter waits for them only when
-    # it needs the matcher.
-    def load() -> Components:
+    # DuckDB reads the files (it releases the GIL). The matcher comes first: the ingest filter
+    # waits for it (only it), and the rest loads while the filter works.
+    def load_matcher() -> MatcherLike:
+        if components is not None:
+            return components[0]
+        from dualscope.matching.matcher import Matcher
+
+        return Matcher.default(settings)
+
+    def load_rest() -> tuple[ClassifierLike, str | None]:
         from dualscope.screening import outputs, pipeline, summary  # noqa: F401
 
-        return components or default_components(settings)
+        if components is not None:
+            return components[1], components[2]
+        from dualscope.classify.classifier import Classifier
+        from dualscope.watchlist.loader import load_watchlist
+
+        return Classifier.default(), load_watchlist(settings).version
 
     con = open_store(db)  # first: it runs Python the loading thread would slow down
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualscope-load")
-    loading = pool.submit(load)
+    matching = pool.submit(load_matcher)
+    loading = pool.submit(load_rest)  # after the matcher: one thread runs them in turn
     deferred = LazyKeep(
-        lambda: _screenable(loading.result()[0], options.categories), ready=loading.done
+        lambda: _screenable(matching.result(), options.categories), ready=matching.done
     )
     try:
         report = (
@@ -93,7 +106,8 @@ def screen(
             if files
             else None
         )
-        matcher, classifier, version = loading.result()
+        matcher = matching.result()
+        classifier, version = loading.result()
         pool.shutdown()  # no thread left when the matching workers fork
         keep = deferred.resolve()
         from dualscope.geo.countries import country_from_text
