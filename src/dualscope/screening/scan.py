@@ -122,12 +122,12 @@ WITH g AS (
     SELECT DISTINCT coalesce(doi, work_id) AS gkey FROM _screen_cand
     WHERE work_id IN (SELECT work_id FROM _screen_hits)
 )
-SELECT DISTINCT r AS raw FROM (
-    SELECT unnest(raw) AS r,
-           (len(list_filter(inst_countries, lambda c: c IS NOT NULL)) = 0 AND len(countries) = 0)
-           OR NOT list_has_all(inst_countries, list_intersect(countries, $focus)) AS needed
-    FROM _screen_cand WHERE coalesce(doi, work_id) IN (SELECT gkey FROM g)
-) WHERE needed
+SELECT DISTINCT unnest(raw) AS raw FROM _screen_cand
+WHERE coalesce(doi, work_id) IN (SELECT gkey FROM g)
+  AND ((len(countries) = 0 AND len(list_filter(inst_countries, lambda c: c IS NOT NULL)) = 0)
+       -- the cheap test first: list_intersect on every row doubled the query's time
+       OR (NOT list_has_all(inst_countries, countries)
+           AND NOT list_has_all(inst_countries, list_intersect(countries, $focus))))
 """
 
 # Each distinct institution, resolved once by its identifiers (and its name as a fallback).
