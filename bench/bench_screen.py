@@ -165,14 +165,15 @@ def corpus(n: int) -> Path:
     return path
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MB) of ``cmd`` run as a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(cmd: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of ``cmd`` as a child."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     elapsed = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) // 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return elapsed, max(after.ru_maxrss, before.ru_maxrss) // 1024, cpu
 
 
 def screen_cmd(path: Path, work: Path) -> list[str]:
@@ -190,10 +191,14 @@ def run(n: int, repeat: int = 1) -> dict[str, float]:
     (the machine is shared: the best run is the one least disturbed by other work)."""
     path = corpus(n)
     size = path.stat().st_size / 1e6
-    bares, screens = [], []
+    bares, screens, bare_cpu, screen_cpu = [], [], [], []
     for _ in range(repeat):
-        bares.append(timed([sys.executable, "-c", BARE_SCAN, str(path)])[0])
-        screens.append(timed(screen_cmd(path, CACHE / f"run_{n}"))[0])
+        wall, _, cpu = timed([sys.executable, "-c", BARE_SCAN, str(path)])
+        bares.append(wall)
+        bare_cpu.append(cpu)
+        wall, _, cpu = timed(screen_cmd(path, CACHE / f"run_{n}"))
+        screens.append(wall)
+        screen_cpu.append(cpu)
     bare, screen = min(bares), min(screens)
     median_bare, median_screen = statistics.median(bares), statistics.median(screens)
     print(
@@ -205,6 +210,12 @@ def run(n: int, repeat: int = 1) -> dict[str, float]:
             if repeat > 1
             else ""
         )
+    )
+    # CPU time varies less than wall time when other work shares the machine
+    print(
+        f"  CPU (user + system), median: bare {statistics.median(bare_cpu):.2f} s, "
+        f"screen {statistics.median(screen_cpu):.2f} s, "
+        f"ratio {statistics.median(screen_cpu) / statistics.median(bare_cpu):.2f}"
     )
     return {"works": n, "bare_s": bare, "screen_s": screen, "ratio": screen / bare}
 
