@@ -3,6 +3,7 @@
     python bench/bench_screen.py               # 100,000 works: time and ratio
     python bench/bench_screen.py --million     # also peak memory for 1,000,000 works (slow)
     python bench/bench_screen.py --stages      # also where the time goes, stage by stage
+    python bench/bench_screen.py --floor       # also read + store with no screening at all
 
 Generates SYNTHETIC OpenAlex-snapshot-shaped works (one gzipped JSON Lines file, a few KB per
 work: 4-9 authorships with institutions, country codes and raw affiliation strings; about 3% are
@@ -57,6 +58,26 @@ SELECT id, publication_year, updated_date,
 FROM read_json($path, format = 'newline_delimited', columns = $columns)
 ''', {"path": sys.argv[1], "columns": columns})
 print(con.execute("SELECT count(*) FROM proj").fetchone()[0])
+"""
+
+# The floor of any screening through the store: stream the file with every column a screening
+# keeps (dualscope's own read) and insert each work's slim row into a new store file, with no
+# filter, matcher, screening or outputs (--floor).
+FLOOR = """
+import sys, duckdb
+from dualscope.store.ingest import READ_COLUMNS, STAGE_SELECT
+con = duckdb.connect(sys.argv[2])
+con.execute("CREATE TABLE works (work_id VARCHAR PRIMARY KEY, doi VARCHAR, title VARCHAR,"
+            " publication_year INTEGER, updated_date VARCHAR)")
+con.execute("BEGIN")
+reader = con.cursor().sql(STAGE_SELECT, params={"path": sys.argv[1], "columns": READ_COLUMNS})
+for batch in reader.to_arrow_reader(20000):
+    con.register("b", batch)
+    con.execute("INSERT INTO works SELECT work_id, doi_key, coalesce(title, display_name),"
+                " TRY_CAST(publication_year AS INTEGER), updated_date FROM b")
+    con.unregister("b")
+con.execute("COMMIT")
+con.close()
 """
 
 CN_WATCH = [
@@ -220,6 +241,23 @@ def run(n: int, repeat: int = 1) -> dict[str, float]:
     return {"works": n, "bare_s": bare, "screen_s": screen, "ratio": screen / bare}
 
 
+def floor(n: int, repeat: int) -> None:
+    """The bare scan against the floor (FLOOR: read and store, no screening), alternately."""
+    path = corpus(n)
+    bares, floors = [], []
+    for _ in range(repeat):
+        bares.append(timed([sys.executable, "-c", BARE_SCAN, str(path)])[0])
+        store = CACHE / f"floor_{n}.duckdb"
+        store.unlink(missing_ok=True)
+        floors.append(timed([sys.executable, "-c", FLOOR, str(path), str(store)])[0])
+        store.unlink(missing_ok=True)
+    print(
+        f"{n:,} works: read and store only (no screening) {min(floors):.2f} s against the bare "
+        f"scan's {min(bares):.2f} s, ratio {min(floors) / min(bares):.2f}; medians ratio "
+        f"{statistics.median(floors) / statistics.median(bares):.2f}"
+    )
+
+
 def peak_memory(n: int) -> float:
     """Peak RSS of `screen` on ``n`` works, measured in a fresh child (ru_maxrss)."""
     path = corpus(n)
@@ -311,11 +349,16 @@ def main() -> int:
     parser.add_argument("--million", action="store_true", help="also 1,000,000 works (memory)")
     parser.add_argument("--stages", action="store_true", help="also the time of each stage")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best and median)")
+    parser.add_argument(
+        "--floor", action="store_true", help="also the read-and-store floor, with no screening"
+    )
     args = parser.parse_args()
     byte_compile()
     run(args.works, args.repeat)
     if args.stages:
         stages(args.works)
+    if args.floor:
+        floor(args.works, args.repeat)
     peak_memory(args.works)
     if args.million:
         peak_memory(1_000_000)
