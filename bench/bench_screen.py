@@ -4,6 +4,7 @@
     python bench/bench_screen.py --million     # also peak memory for 1,000,000 works (slow)
     python bench/bench_screen.py --stages      # also where the time goes, stage by stage
     python bench/bench_screen.py --floor       # also read + store with no screening at all
+    python bench/bench_screen.py --abstracts   # works with abstracts of a real paper's size
 
 Generates SYNTHETIC OpenAlex-snapshot-shaped works (one gzipped JSON Lines file, a few KB per
 work: 4-9 authorships with institutions, country codes and raw affiliation strings; about 3% are
@@ -106,11 +107,15 @@ DEPTS = [
 ]  # fmt: skip
 
 
-def make_corpus(path: Path, n: int, seed: int = 7) -> None:
+def make_corpus(path: Path, n: int, seed: int = 7, abstracts: bool = False) -> None:
     """Write ``n`` synthetic works (ids W8xxxxxxxxxx, obviously not real) to ``path``."""
     rng = random.Random(seed)
     tmp = path.with_suffix(".tmp")
     abstract = {w: [i] for i, w in enumerate(("synthetic abstract text " * 30).split())}
+    # --abstracts: abstracts of a real paper's size (120-220 words, 7 KB a work in all), drawn
+    # from their own random stream so the works are otherwise the same
+    words = [f"w{i}{'x' * (i % 7)}" for i in range(5000)]
+    abstract_rng = random.Random(seed + 1)
     with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as out:
         for k in range(n):
             authorships = []
@@ -165,7 +170,9 @@ def make_corpus(path: Path, n: int, seed: int = 7) -> None:
                 "updated_date": "2024-05-01T00:00:00",
                 "synthetic": True,
                 "authorships": authorships,
-                "abstract_inverted_index": abstract,
+                "abstract_inverted_index": _abstract(abstract_rng, words)
+                if abstracts
+                else abstract,
                 "keywords": [{"id": "k", "display_name": "control", "score": 0.5}],
                 "topics": [],
                 "referenced_works": [
@@ -176,12 +183,22 @@ def make_corpus(path: Path, n: int, seed: int = 7) -> None:
     tmp.replace(path)
 
 
+def _abstract(rng: random.Random, words: list[str]) -> dict[str, list[int]]:
+    inverted: dict[str, list[int]] = {}
+    for position in range(rng.randint(120, 220)):
+        inverted.setdefault(rng.choice(words), []).append(position)
+    return inverted
+
+
+WITH_ABSTRACTS = False  # --abstracts
+
+
 def corpus(n: int) -> Path:
-    path = CACHE / f"works_{n}.jsonl.gz"
+    path = CACHE / (f"works_{n}_abstracts.jsonl.gz" if WITH_ABSTRACTS else f"works_{n}.jsonl.gz")
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        make_corpus(path, n)
+        make_corpus(path, n, abstracts=WITH_ABSTRACTS)
         print(f"generated {path} in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return path
 
@@ -352,7 +369,14 @@ def main() -> int:
     parser.add_argument(
         "--floor", action="store_true", help="also the read-and-store floor, with no screening"
     )
+    parser.add_argument(
+        "--abstracts",
+        action="store_true",
+        help="works with abstracts of a real paper's size (7 KB a work instead of 4)",
+    )
     args = parser.parse_args()
+    global WITH_ABSTRACTS
+    WITH_ABSTRACTS = args.abstracts
     byte_compile()
     run(args.works, args.repeat)
     if args.stages:
