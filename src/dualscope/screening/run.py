@@ -32,14 +32,24 @@ class ScreenRun:
     ingest: IngestReport | None
 
 
-def default_components(settings: Settings | None = None) -> Components:
-    """The bundled matcher, classifier and the watchlist version they use."""
-    from dualscope.classify.classifier import Classifier
+def default_matcher(settings: Settings | None = None) -> MatcherLike:
+    """The bundled matcher (what the ingest filter needs first)."""
     from dualscope.matching.matcher import Matcher
+
+    return Matcher.default(settings)
+
+
+def default_classifier(settings: Settings | None = None) -> tuple[ClassifierLike, str | None]:
+    """The bundled classifier and the version of the watchlist the matcher uses."""
+    from dualscope.classify.classifier import Classifier
     from dualscope.watchlist.loader import load_watchlist
 
-    watchlist = load_watchlist(settings)
-    return Matcher.default(settings), Classifier.default(), watchlist.version
+    return Classifier.default(), load_watchlist(settings).version
+
+
+def default_components(settings: Settings | None = None) -> Components:
+    """The bundled matcher, classifier and the watchlist version they use."""
+    return (default_matcher(settings), *default_classifier(settings))
 
 
 def screen(
@@ -69,21 +79,14 @@ def screen(
     # DuckDB reads the files (it releases the GIL). The matcher comes first: the ingest filter
     # waits for it (only it), and the rest loads while the filter works.
     def load_matcher() -> MatcherLike:
-        if components is not None:
-            return components[0]
-        from dualscope.matching.matcher import Matcher
-
-        return Matcher.default(settings)
+        return components[0] if components is not None else default_matcher(settings)
 
     def load_rest() -> tuple[ClassifierLike, str | None]:
         from dualscope.screening import outputs, pipeline, summary  # noqa: F401
 
         if components is not None:
             return components[1], components[2]
-        from dualscope.classify.classifier import Classifier
-        from dualscope.watchlist.loader import load_watchlist
-
-        return Classifier.default(), load_watchlist(settings).version
+        return default_classifier(settings)
 
     con = open_store(db)  # first: it runs Python the loading thread would slow down
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualscope-load")
