@@ -171,8 +171,16 @@ class _Stager:
         if longest is not None and longest > FIELD_LIMIT:
             return False
         rows, self.state = self.keep.batch_rows(authorships, self.state)
-        dois = batch.column("doi_key").cast(pa.string()).combine_chunks()
-        ids = batch.column("work_id").combine_chunks()
+        # New arrays only (a copy of the slim columns here, a take of the details below):
+        # DuckDB keeps what it scans alive until the transaction ends, and one column of
+        # DuckDB's record batch would keep the whole batch, every work's authorships included
+        # (1,000,000 works: 3.2 GB).
+        slim = {
+            name: batch.column(name).combine_chunks()
+            for name in batch.schema.names
+            if name not in DETAIL_COLUMNS
+        }
+        dois, ids = slim["doi_key"].cast(pa.string()), slim["work_id"]
         # Rows of this batch and later ones are siblings of the works the filter kept (not of
         # their siblings), as in the one-statement staging's WITH_DOI_SIBLINGS.
         hits = pa.array(rows, type=pa.int64())
@@ -186,15 +194,8 @@ class _Stager:
         picks = pa.array(
             [i if i in chosen else None for i in range(batch.num_rows)], type=pa.int64()
         )
-        # New arrays only (a take, or a copy of the slim columns): DuckDB keeps what it scans
-        # alive until the transaction ends, and one column of DuckDB's record batch would keep
-        # the whole batch, every work's authorships included (1,000,000 works: 3.2 GB).
         columns = {
-            name: (
-                batch.column(name).take(picks)
-                if name in DETAIL_COLUMNS
-                else batch.column(name).combine_chunks()
-            )
+            name: slim[name] if name in slim else batch.column(name).take(picks)
             for name in batch.schema.names
         }
         columns["_kept"] = pc.is_valid(picks)
