@@ -419,10 +419,16 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
+# Large blocks: reading and hashing release the GIL, and taking it back can wait a whole switch
+# interval (5 ms) while the loading thread runs Python; 1 MiB blocks made hashing a 45 MB file
+# take 0.23 s instead of 0.03 s during a screening.
+HASH_BLOCK = 16 << 20
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
+    with open(path, "rb", buffering=0) as handle:
+        for block in iter(lambda: handle.read(HASH_BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()
 
