@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,7 +29,7 @@ from dualscope.matching.index import WatchlistIndex, written_id_forms
 from dualscope.matching.prefilter import Prefilter, east_asian
 from dualscope.matching.types import Match
 from dualscope.screening import scan
-from dualscope.store.arrow import temp_table
+from dualscope.store.arrow import query_arrow, temp_table
 
 BATCH = 50_000
 PARALLEL_MIN = 20_000  # below this many strings in a batch, forking costs more than it saves
@@ -302,17 +302,24 @@ def _resolve_institutions(
     index = getattr(matcher, "index", None)
     # every written form of a watchlist id, lower-cased (None: a matcher without an index)
     id_forms = written_id_forms(index.ids) if isinstance(index, WatchlistIndex) else None
-    result = con.execute(scan.DISTINCT_INSTITUTIONS)
     anchors = None
-    while batch := result.fetchmany(BATCH):
+    # Read a column at a time through Arrow (about half the cost of row-by-row fetchmany).
+    reader = query_arrow(con, scan.DISTINCT_INSTITUTIONS).to_arrow_reader(BATCH)
+    for batch in _batches(reader, BATCH):
+        inst_ids, rors, names, countries, lineages = (c.to_pylist() for c in batch.columns)
         # names of institutions OpenAlex places in China or nowhere (the others are checked by
         # their ids only), through the pre-filter in one go
-        texts = [name if cc in (None, "", "CN") else None for _, _, name, cc, _ in batch]
+        texts = [
+            name if cc in (None, "", "CN") else None
+            for name, cc in zip(names, countries, strict=True)
+        ]
         may_match: list[bool] | None = None
         if prefilter is not None and id_forms is not None:
             mask, anchors = prefilter.passes(pa.array(texts, type=pa.string()), anchors)
             may_match = mask.to_pylist()
-        for row_index, (inst_id, ror, name, country_code, lineage) in enumerate(batch):
+        for row_index, (inst_id, ror, name, country_code, lineage) in enumerate(
+            zip(inst_ids, rors, names, countries, lineages, strict=True)
+        ):
             key = (inst_id, ror, name)
             if key in seen:  # same institution with another lineage: first one wins
                 continue
@@ -339,6 +346,23 @@ def _resolve_institutions(
                 for (field_name, _), value in zip(VERDICT_FIELDS, _verdict(m), strict=True):
                     inst_rows[field_name].append(value)
     return inst_rows
+
+
+def _batches(reader: pa.RecordBatchReader, size: int) -> Iterator[pa.Table]:
+    """The rows of ``reader`` in tables of ``size`` rows (the last one shorter), as
+    ``fetchmany(size)`` gives them: DuckDB's Arrow batches are smaller, and the pre-filter
+    chooses its anchors from the words of the first batch."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    for batch in reader:
+        pending.append(batch)
+        count += batch.num_rows
+        while count >= size:
+            table = pa.Table.from_batches(pending, reader.schema)
+            yield table.slice(0, size)
+            pending, count = table.slice(size).to_batches(), count - size
+    if count:
+        yield pa.Table.from_batches(pending, reader.schema)
 
 
 def _register(
