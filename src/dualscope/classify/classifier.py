@@ -326,6 +326,8 @@ class Classifier:
                 scored |= self._areas_of_list[list_id]
         for topic_id in topic_names:
             scored |= self._areas_of_topic.get(topic_id, set())
+        if not scored:  # every area scores (0.0, []), below THRESHOLD: no hit (most works)
+            return []
         own = {
             area.id: self._score(area, fields, topic_names) if area.id in scored else (0.0, [])
             for area in self._areas
