@@ -92,7 +92,7 @@ def _csv_text(rows: list[Sequence[Any]]) -> str | None:
         if "," in joined or '"' in joined:
             texts = ['"' + t.replace('"', '""') + '"' if "," in t or '"' in t else t for t in texts]
         columns.append(texts)
-    return "".join(line + "\n" for line in map(",".join, zip(*columns, strict=True)))
+    return "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"  # rows is never empty
 
 
 def _column_texts(column: tuple[Any, ...]) -> tuple[Sequence[str], bool]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 from urllib.parse import quote
 
@@ -130,14 +131,19 @@ def _rows(
 ) -> list[dict[str, Any]]:
     if prefetched is not None and t.sql in prefetched:
         header, rows = prefetched[t.sql]
-        return [dict(zip(header, row, strict=True)) for row in rows]
+        return _records(header, rows)
     cur = con.cursor()
     try:
         cur.execute(t.sql)
         header = [d[0] for d in cur.description or ()]
-        return [dict(zip(header, row, strict=True)) for row in cur.fetchall()]
+        return _records(header, cur.fetchall())
     finally:
         cur.close()
+
+
+def _records(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Each row (as wide as ``header``, as every query result is) as a dict by column name."""
+    return list(map(dict, map(zip, repeat(header), rows)))
 
 
 # Focus-country authors per work, for the evidence section.
@@ -211,10 +217,11 @@ def _works(
     partners_by_work = _by_work(con, PARTNERS_TABLE, ids, pseudo)
     views = []
     for w in works:
-        text = pseudo.scrub(w["evidence"]) if pseudo else w["evidence"]
+        if pseudo:
+            w = {**w, "evidence": pseudo.scrub(w["evidence"])}
         views.append(
             work_view(
-                {**w, "evidence": text},
+                w,
                 by_work.get(w["work_id"], []),
                 partners_by_work.get(w["work_id"], []),
             )
@@ -238,14 +245,15 @@ def _by_work(
         cur.close()
     header = table.column_names
     key = header.index("work_id")
-    rows = zip(*(column.to_pylist() for column in table.columns), strict=True)
+    columns = [column.to_pylist() for column in table.columns]
+    rows: Iterable[tuple[Any, ...]] = zip(*columns, strict=True)
+    if ids is not None:
+        rows = (row for row in rows if row[key] in ids)
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        if ids is None or row[key] in ids:
-            record = dict(zip(header, row, strict=True))
-            if pseudo:
-                pseudonymise_record(record, pseudo)
-            grouped[row[key]].append(record)
+    for record in map(dict, map(zip, repeat(header), rows)):
+        if pseudo:
+            pseudonymise_record(record, pseudo)
+        grouped[record["work_id"]].append(record)
     return grouped
 
 
