@@ -222,3 +222,32 @@ def test_rows_table_columns_of_repeated_and_mixed_values(reference: Any) -> None
         assert str(got) == str(reference.rows_table("t", columns, rows, numeric))
         assert str(fragments.rows_table("t", columns, iter(rows), numeric)) == str(got)
     assert str(fragments.rows_table("t", [], rows)) == str(reference.rows_table("t", [], rows))
+
+
+def test_works_blocks_of_mixed_works_match_the_macro_block_by_block(reference: Any) -> None:
+    # values are escaped a column at a time over all the works: mixed columns (None, Markup,
+    # Decimal), a NUL inside a value and works without matches or partners in between
+    works = [
+        *EDGE_WORKS,
+        _work(title="nul\0<x>", evidence="a\0'b'", partner_institutions=["p\0q", "&"]),
+        *reversed(EDGE_WORKS),
+    ]
+    expected = "".join(str(reference.work_block(w)) for w in works)
+    assert str(fragments.works_blocks(works)) == expected
+    assert str(fragments.works_blocks(iter(works))) == expected
+    assert str(fragments.works_blocks([])) == ""
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [""],
+        ["a", "b"],
+        ["a&b", "<", "'", '"', ">"],
+        ["x\0y", "&"],
+        ["a", None, 3, Markup("<b>")],
+    ],
+)
+def test_column_escapes_each_value_as_esc_does(values: list[Any]) -> None:
+    assert fragments._column(values) == [fragments._esc(v) for v in values]

@@ -12,6 +12,7 @@ and the web app share one implementation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
 from numbers import Number
 from typing import Any
 
@@ -49,84 +50,129 @@ def joined(values: Iterable[Any] | None) -> Markup:
     return escape("; ".join(str(v) for v in values or ()))
 
 
-def _joined(values: Iterable[Any] | None) -> str:
-    """:func:`joined` as plain text."""
-    return _esc("; ".join(map(str, values or ())))
-
-
 def work_block(w: WorkView, link: str | None = None) -> Markup:
     """One flagged work with its evidence (``<article class="work">``)."""
-    return Markup(_work_block(w, link))  # noqa: S704 - every value is escaped
+    return Markup(_blocks([w], link))  # noqa: S704 - every value is escaped
 
 
 def works_blocks(works: Iterable[WorkView]) -> Markup:
     """Every work's block, one after the other (the report's evidence section)."""
-    return Markup("".join(_work_block(w, None) for w in works))  # noqa: S704 - escaped
+    return Markup(_blocks(list(works), None))  # noqa: S704 - every value is escaped
 
 
-def _work_block(w: WorkView, link: str | None) -> str:
-    esc = _esc
-    title = esc(w.title or "(no title)")
-    if link:
-        title = f'<a href="{esc(link)}">{title}</a>'
-    parts = [
-        f'<article class="work" id="work-{esc(w.work_id)}">\n',
-        f"  <h3>{title}</h3>\n",
-        '  <div class="muted">\n',
-        f'    <span class="mono">{esc(w.work_id)}</span>',
-    ]
-    if w.year:
-        parts.append(f" · {esc(w.year)}")
-    if w.doi_url:
-        parts.append(
-            f' · <a href="{esc(w.doi_url)}" rel="noopener noreferrer">doi:{esc(w.doi)}</a>\n'
+def _blocks(works: list[WorkView], link: str | None) -> str:
+    """The blocks of ``works``. Every value is escaped first, a column at a time over all the
+    works (:func:`_column`: most columns hold nothing to escape), then the blocks are put
+    together in order, each taking its own entities, match rows and partners from the
+    columns."""
+    matches = [m for w in works for m in w.matches]
+    partners = [p for w in works for p in w.partners]
+    titles = _column([w.title or "(no title)" for w in works])
+    ids = _column([w.work_id for w in works])
+    dois = _column([w.doi or "" for w in works])
+    doi_urls = _column([w.doi_url or "" for w in works])
+    categories = _column(["; ".join(map(str, w.categories or ())) for w in works])
+    institutions = _column(["; ".join(map(str, w.partner_institutions or ())) for w in works])
+    countries = _column(["; ".join(map(str, w.partner_countries or ())) for w in works])
+    evidence = _column([w.evidence or "" for w in works])
+    entity_tags = iter(_tags([e for w in works for e in w.entities]))
+    area_tags = iter(_tags([a for w in works for a in w.areas]))
+    # printf-style like Jinja's `format` filter: a Decimal rounds as a float would
+    scores = ["" if m["score"] is None else "%.2f" % (m["score"],) for m in matches]  # noqa: UP031
+    match_rows = iter(
+        [
+            f"      <tr><td>{author}</td><td>{affiliation}</td>"
+            f'<td>{entity} <span class="muted">({category})</span></td>\n'
+            f'          <td class="mono">{rule}</td><td class="num">{score}</td>'
+            f"<td>{explanation}</td></tr>\n"
+            for author, affiliation, entity, category, rule, score, explanation in zip(
+                *(
+                    _column([m[key] for m in matches])
+                    for key in ("author_name", "affiliation", "entity_name", "category", "rule")
+                ),
+                _column(scores),
+                _column([m["explanation"] for m in matches]),
+                strict=True,
+            )
+        ]
+    )
+    partner_texts = iter(
+        [
+            f"{author} ({institution}, {country}, by {basis})"
+            for author, institution, country, basis in zip(
+                *(
+                    _column([p[key] for p in partners])
+                    for key in ("author_name", "institution_name", "country_code", "basis")
+                ),
+                strict=True,
+            )
+        ]
+    )
+    title_link = f'<a href="{_esc(link)}">%s</a>' if link else "%s"
+    parts: list[str] = []
+    for index, w in enumerate(works):
+        work_id = ids[index]
+        parts += (
+            f'<article class="work" id="work-{work_id}">\n',
+            f"  <h3>{title_link % titles[index]}</h3>\n",
+            '  <div class="muted">\n',
+            f'    <span class="mono">{work_id}</span>',
         )
-    elif w.doi:
-        parts.append(f' · DOI (not well-formed, no link): <span class="mono">{esc(w.doi)}</span>')
-    parts.append("  </div>\n  <div>Watchlist: ")
-    parts.extend(f'<span class="tag">{esc(e)}</span>' for e in w.entities)
-    if w.categories:
-        parts.append(f'<span class="muted">({_joined(w.categories)})</span>')
-    parts.append(f"</div>\n  <div>Partners: {_joined(w.partner_institutions)} ")
-    if w.partner_countries:
-        parts.append(f'<span class="muted">[{_joined(w.partner_countries)}]</span>')
-    parts.append("</div>\n")
-    if w.areas:
-        parts.append("<div>Areas: ")
-        parts.extend(f'<span class="tag">{esc(a)}</span>' for a in w.areas)
-        parts.append("</div>")
-    if w.matches:
-        parts.append(_MATCHES_HEAD)
-        for m in w.matches:
-            score = m["score"]
-            # printf-style like Jinja's `format` filter: a Decimal rounds as a float would
-            shown = esc("%.2f" % (score,)) if score is not None else ""  # noqa: UP031
+        if w.year:
+            parts.append(f" · {_esc(w.year)}")
+        if w.doi_url:
             parts.append(
-                f"      <tr><td>{esc(m['author_name'])}</td><td>{esc(m['affiliation'])}</td>"
-                f'<td>{esc(m["entity_name"])} <span class="muted">({esc(m["category"])})</span>'
-                f"</td>\n"
-                f'          <td class="mono">{esc(m["rule"])}</td><td class="num">'
-                f"{shown}</td>"
-                f"<td>{esc(m['explanation'])}</td></tr>\n"
+                f' · <a href="{doi_urls[index]}" rel="noopener noreferrer">doi:{dois[index]}</a>\n'
             )
-        parts.append(_MATCHES_TAIL)
-    if w.partners:
-        parts.append('  <div class="muted">Focus-country authors:\n')
-        parts.append(
-            "; ".join(
-                f"{esc(p['author_name'])} ({esc(p['institution_name'])}, "
-                f"{esc(p['country_code'])}, by {esc(p['basis'])})"
-                for p in w.partners
+        elif w.doi:
+            parts.append(
+                f' · DOI (not well-formed, no link): <span class="mono">{dois[index]}</span>'
             )
-        )
-        parts.append("  </div>\n")
-    if w.evidence:
-        parts.append(
-            '<details class="muted"><summary>Evidence line (as in works.csv)</summary>'
-            f"{esc(w.evidence)}</details>"
-        )
-    parts.append("</article>")
+        parts.append("  </div>\n  <div>Watchlist: ")
+        parts.extend(islice(entity_tags, len(w.entities)))
+        if w.categories:
+            parts.append(f'<span class="muted">({categories[index]})</span>')
+        parts.append(f"</div>\n  <div>Partners: {institutions[index]} ")
+        if w.partner_countries:
+            parts.append(f'<span class="muted">[{countries[index]}]</span>')
+        parts.append("</div>\n")
+        if w.areas:
+            parts.append("<div>Areas: ")
+            parts.extend(islice(area_tags, len(w.areas)))
+            parts.append("</div>")
+        if w.matches:
+            parts.append(_MATCHES_HEAD)
+            parts.extend(islice(match_rows, len(w.matches)))
+            parts.append(_MATCHES_TAIL)
+        if w.partners:
+            parts.append('  <div class="muted">Focus-country authors:\n')
+            parts.append("; ".join(islice(partner_texts, len(w.partners))))
+            parts.append("  </div>\n")
+        if w.evidence:
+            parts.append(
+                '<details class="muted"><summary>Evidence line (as in works.csv)</summary>'
+                f"{evidence[index]}</details>"
+            )
+        parts.append("</article>")
     return "".join(parts)
+
+
+def _tags(values: list[Any]) -> list[str]:
+    return [f'<span class="tag">{text}</span>' for text in _column(values)]
+
+
+def _column(values: list[Any]) -> list[str]:
+    """:func:`_esc` of each of ``values``. A column of plain strings is joined with NUL
+    characters (which escaping leaves as they are) and escaped in one call, or not at all
+    when it holds no character to escape; any other column (or one holding a NUL) value by
+    value."""
+    if set(map(type, values)) == {str}:
+        joined = "\0".join(values)
+        if not ("&" in joined or "<" in joined or ">" in joined or "'" in joined or '"' in joined):
+            return values
+        if joined.count("\0") == len(values) - 1:
+            return str(escape(joined)).split("\0")
+    return [_esc(value) for value in values]
 
 
 def rows_table(
