@@ -16,6 +16,7 @@ import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Protocol
 
 import duckdb
@@ -176,11 +177,11 @@ def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[Any]]:
 def _by_work(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[dict[str, Any]]]:
     """The rows of ``sql`` as dicts, grouped by their ``work_id`` in query order."""
     columns = _columns(con, sql)
-    names = list(columns)
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rows = zip(*columns.values(), strict=True)
-    for work_id, row in zip(columns["work_id"], rows, strict=True):
-        grouped[work_id].append(dict(zip(names, row, strict=True)))
+    records = map(dict, map(zip, repeat(list(columns)), rows))  # every row is as wide
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for work_id, record in zip(columns["work_id"], records, strict=True):
+        grouped[work_id].append(record)
     return grouped
 
 
