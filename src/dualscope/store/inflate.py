@@ -62,9 +62,12 @@ class CopyFailed(Exception):
 
 
 def enabled_by_default() -> bool:
-    """Whether ISA-L is installed and ``DUALSCOPE_INFLATE`` does not turn the copies off."""
+    """Whether ISA-L is installed and ``DUALSCOPE_INFLATE`` does not turn the copies off.
+
+    Not on Windows: a piece DuckDB has had open may not be deletable at once there, and the
+    helper waits for the reader to delete what it has read."""
     setting = os.environ.get(ENV_SWITCH, "").strip().lower()
-    if setting in ("0", "false", "no", "off"):
+    if setting in ("0", "false", "no", "off") or os.name == "nt":
         return False
     return find_spec("isal") is not None
 
