@@ -13,9 +13,7 @@ subprocess (wall time, so start-up and loading the watchlist count against duals
 
 - bare: DuckDB ``read_json`` projecting work id, year, updated_date and the authorships'
   institution ids, ROR ids, country codes and raw strings, materialised in memory;
-- screen: ``dualscope screen FILE --db NEW --out DIR`` (ingest + scan + match + outputs). Its
-  helper process inflating the gzip file with ISA-L (``store/inflate.py``) counts too: wall
-  time, and its CPU time in the children's. ``DUALSCOPE_INFLATE=0`` times screen without it.
+- screen: ``dualscope screen FILE --db NEW --out DIR`` (ingest + scan + match + outputs).
 
 Prints both times and the ratio (target <= 2), the best and the median of ``--repeat`` runs of
 each (alternately; the best is the run least disturbed by other work on a shared machine), and
@@ -380,9 +378,6 @@ def main() -> int:
     global WITH_ABSTRACTS
     WITH_ABSTRACTS = args.abstracts
     byte_compile()
-    from dualscope.store.inflate import enabled_by_default
-
-    print(f"screen inflates gzip ahead with ISA-L: {'yes' if enabled_by_default() else 'no'}")
     run(args.works, args.repeat)
     if args.stages:
         stages(args.works)
