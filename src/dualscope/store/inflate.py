@@ -62,12 +62,9 @@ class CopyFailed(Exception):
 
 
 def enabled_by_default() -> bool:
-    """Whether ISA-L is installed and ``DUALSCOPE_INFLATE`` does not turn the copies off.
-
-    Not on Windows: a piece DuckDB has had open may not be deletable at once there, and the
-    helper waits for the reader to delete what it has read."""
+    """Whether ISA-L is installed and ``DUALSCOPE_INFLATE`` does not turn the copies off."""
     setting = os.environ.get(ENV_SWITCH, "").strip().lower()
-    if setting in ("0", "false", "no", "off") or os.name == "nt":
+    if setting in ("0", "false", "no", "off"):
         return False
     return find_spec("isal") is not None
 
