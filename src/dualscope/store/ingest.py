@@ -39,7 +39,7 @@ from dualscope.sources.openalex import (
     iter_valid_lines,
     sniff_kind,
 )
-from dualscope.store.inflate import Inflater, PlainCopy
+from dualscope.store.inflate import Inflater
 from dualscope.store.schema import AUTHORSHIP_TYPE
 
 Warn = Callable[[str], None]
@@ -691,11 +691,12 @@ def _load(
     skips: SkipLog,
     tmp: Path,
     keep: KeepFilter | None = None,
-    plain: PlainCopy | None = None,
+    plain: str | None = None,
 ) -> FileResult:
-    """``plain``: the plain copy of the gzip file ``path`` being made, for the stream to read."""
+    """``plain``: an inflated copy of the gzip file ``path``, for the fast path to read."""
     if kind == "jsonl":
-        result = _try_fast(con, path, path, kind, source, digest, skips, keep, plain)
+        read_path = Path(plain) if plain is not None else path
+        result = _try_fast(con, path, read_path, kind, source, digest, skips, keep)
         if result is not None:
             return result
         lines: Iterable[tuple[int, bytes]] = iter_valid_lines(path, skips)
@@ -728,16 +729,13 @@ def _try_fast(
     digest: str,
     skips: SkipLog,
     keep: KeepFilter | None = None,
-    plain: PlainCopy | None = None,
 ) -> FileResult | None:
-    """Load ``read_path`` in one transaction when it is clean; ``None`` when it is not.
-
-    ``plain``: a plain copy of ``read_path`` being made, for the stream to read instead."""
+    """Load ``read_path`` in one transaction when it is clean; ``None`` when it is not."""
     from dualscope.store.stream import PROBLEM, STAGED, stream_stage
 
     con.execute("BEGIN TRANSACTION")
     try:
-        streamed = stream_stage(con, read_path, keep, plain) if keep is not None else None
+        streamed = stream_stage(con, read_path, keep) if keep is not None else None
         if streamed == PROBLEM:
             con.execute("ROLLBACK")
             return None

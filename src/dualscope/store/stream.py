@@ -30,15 +30,12 @@ The filter may still be loading (the matcher loads in a thread while DuckDB read
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dualscope.store.inflate import CopyFailed
 from dualscope.store.ingest import (
     DETAIL_COLUMNS,
     FIELD_LIMIT,
@@ -48,10 +45,7 @@ from dualscope.store.ingest import (
 )
 
 if TYPE_CHECKING:
-    from dualscope.store.inflate import PlainCopy
     from dualscope.store.ingest import KeepFilter
-
-log = logging.getLogger(__name__)
 
 STAGED = "staged"  # _ingest_stage and _ingest_keep are ready
 PROBLEM = "problem"  # a record the line-numbered path must look at
@@ -122,43 +116,24 @@ class _Twins:
             self.known[doi] = work_id
 
 
-def stream_stage(
-    con: duckdb.DuckDBPyConnection,
-    read_path: Any,
-    keep: KeepFilter,
-    plain: PlainCopy | None = None,
-) -> str:
+def stream_stage(con: duckdb.DuckDBPyConnection, read_path: Any, keep: KeepFilter) -> str:
     """Stage ``read_path`` into ``_ingest_stage`` and ``_ingest_keep`` through ``keep``, in the
     caller's transaction. Returns :data:`STAGED`, :data:`PROBLEM` (a raw affiliation string
-    over the field limit) or :data:`UNSUITABLE` (nothing staged).
-
-    ``plain``: the pieces of a plain copy of ``read_path`` (:mod:`dualscope.store.inflate`),
-    read instead of it; should the copy fail, ``read_path`` is read from the start."""
-    if plain is not None:
-        try:
-            return _stage(con, plain.pieces(), keep, read_path)
-        except CopyFailed as exc:
-            log.debug("%s: %s; reading the file itself", read_path, exc)
-            con.execute("DROP TABLE IF EXISTS _ingest_stage")
-            con.execute("DROP TABLE IF EXISTS _ingest_keep")
-    return _stage(con, [read_path], keep, read_path)
-
-
-def _stage(
-    con: duckdb.DuckDBPyConnection, sources: Iterable[Any], keep: KeepFilter, read_path: Any
-) -> str:
-    """:func:`stream_stage` of ``sources``, read one after the other as one file."""
+    over the field limit) or :data:`UNSUITABLE` (nothing staged)."""
     twins = _Twins.of_store(con)
     if twins is None:
         return UNSUITABLE
     reading = con.cursor()  # the main connection stays free for the appends
     try:
+        reader = reading.sql(
+            STAGE_SELECT, params={"path": str(read_path), "columns": READ_COLUMNS}
+        ).to_arrow_reader(BATCH_ROWS)
         stager = _Stager(con, keep, twins)
         # DuckDB hands over a few thousand rows at a time: gather BATCH_ROWS (the filter's
         # per-call work is per distinct word), and more while the filter is still loading.
         pending: list[pa.RecordBatch] = []
         rows = 0
-        for batch in _batches(reading, sources):
+        for batch in reader:
             pending.append(batch)
             rows += batch.num_rows
             if rows < BATCH_ROWS or (rows < MAX_PENDING * BATCH_ROWS and not keep.ready()):
@@ -172,18 +147,6 @@ def _stage(
     finally:
         reading.close()
     return STAGED
-
-
-def _batches(reading: duckdb.DuckDBPyConnection, sources: Iterable[Any]) -> Iterator[Any]:
-    """The record batches of each source in turn (each read to its end before the next)."""
-    for source in sources:
-        reader = reading.sql(
-            STAGE_SELECT, params={"path": str(source), "columns": READ_COLUMNS}
-        ).to_arrow_reader(BATCH_ROWS)
-        try:
-            yield from reader
-        finally:
-            reader.close()
 
 
 class _Stager:
