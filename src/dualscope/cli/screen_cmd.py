@@ -10,8 +10,6 @@ import typer
 from dualscope.cli.common import console, db_option, err_console, out_dir_option, strict_option
 
 if TYPE_CHECKING:
-    from dualscope.screening.run import ScreenRun
-    from dualscope.store.inflate import Inflater
     from dualscope.store.ingest import IngestReport
 
 
@@ -105,24 +103,15 @@ def ingest(
     from dualscope.screening.options import parse_categories
     from dualscope.screening.screenable import default_filter
     from dualscope.store.db import open_store
-    from dualscope.store.inflate import Inflater
     from dualscope.store.ingest import ingest_paths, input_format
 
     chosen = input_format(fmt)  # a bad value fails before the store is opened
     keep = None if keep_all else default_filter(parse_categories(categories))
     con = open_store(db)
     try:
-        with Inflater() as inflater:
-            report = ingest_paths(
-                con,
-                paths,
-                strict=strict,
-                warn=_warn,
-                progress=_progress,
-                fmt=chosen,
-                keep=keep,
-                inflater=inflater,
-            )
+        report = ingest_paths(
+            con, paths, strict=strict, warn=_warn, progress=_progress, fmt=chosen, keep=keep
+        )
         total = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE screenable = false) FROM works"
         ).fetchone()
@@ -165,46 +154,6 @@ def screen(
 
     Example: dualscope screen works.jsonl.gz --out out/ --countries IT,DE --since 2015
     """
-    from dualscope.store.inflate import Inflater
-
-    with Inflater() as inflater:
-        # The first file starts inflating now, while the modules below load.
-        if files:
-            inflater.prefetch(files[0])
-        run = _screen(
-            files,
-            db,
-            out,
-            categories,
-            countries,
-            since,
-            until,
-            strict,
-            pseudonymise,
-            fmt,
-            keep_all,
-            inflater,
-        )
-    if run.ingest is not None:
-        print_ingest(run.ingest)
-    print_screen(run.summary)
-    console.print(f"Report: {out / 'report.html'}  (tables: {out}/*.csv)", highlight=False)
-
-
-def _screen(
-    files: list[Path] | None,
-    db: Path,
-    out: Path,
-    categories: str,
-    countries: str,
-    since: int | None,
-    until: int | None,
-    strict: bool,
-    pseudonymise: bool,
-    fmt: str,
-    keep_all: bool,
-    inflater: Inflater,
-) -> ScreenRun:
     from dualscope.screening.options import ScreenOptions, parse_categories, parse_countries
     from dualscope.screening.run import screen as run_screen
 
@@ -215,7 +164,7 @@ def _screen(
         until=until,
         countries_spec=countries,
     )
-    return run_screen(
+    run = run_screen(
         db,
         out,
         options,
@@ -226,8 +175,11 @@ def _screen(
         pseudonymise=pseudonymise,
         fmt=fmt,
         keep_all=keep_all,
-        inflater=inflater,
     )
+    if run.ingest is not None:
+        print_ingest(run.ingest)
+    print_screen(run.summary)
+    console.print(f"Report: {out / 'report.html'}  (tables: {out}/*.csv)", highlight=False)
 
 
 def print_screen(summary: dict[str, Any], top: int = 10) -> None:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from dualscope.errors import DualscopeError
 from dualscope.settings import Settings
 from dualscope.store.db import open_store
-from dualscope.store.inflate import Inflater
 from dualscope.store.ingest import IngestReport, KeepFilter, LazyKeep, ingest_paths, input_format
 
 # The screening modules (matching, classification, report) load in a thread while DuckDB
@@ -67,14 +66,12 @@ def screen(
     pseudonymise: bool = False,
     fmt: str | None = None,
     keep_all: bool = False,
-    inflater: Inflater | None = None,
 ) -> ScreenRun:
     """Ingest ``files`` (if any), screen the store at ``db`` and write the folder ``out``.
 
     ``fmt`` overrides the input format detection of ``files`` (see ``store.ingest.input_format``).
     ``keep_all`` stores every ingested work in full, not only those the watchlist could flag
-    (:mod:`dualscope.screening.screenable`). ``inflater`` may already be inflating the first
-    of ``files`` (:mod:`dualscope.store.inflate`); without one, the run makes its own.
+    (:mod:`dualscope.screening.screenable`).
     """
     fmt = input_format(fmt)  # a bad value fails before the store is opened
 
@@ -91,9 +88,6 @@ def screen(
             return components[1], components[2]
         return default_classifier(settings)
 
-    own_inflater = inflater is None and bool(files)
-    if own_inflater:
-        inflater = Inflater()
     con = open_store(db)  # first: it runs Python the loading thread would slow down
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualscope-load")
     matching = pool.submit(load_matcher)
@@ -111,7 +105,6 @@ def screen(
                 progress=progress,
                 fmt=fmt,
                 keep=None if keep_all else deferred,
-                inflater=inflater,
             )
             if files
             else None
@@ -150,8 +143,6 @@ def screen(
     finally:
         con.close()
         pool.shutdown(wait=False)
-        if own_inflater and inflater is not None:
-            inflater.close()
     return ScreenRun(result, summary, outputs, report)
 
 

@@ -39,7 +39,6 @@ from dualscope.sources.openalex import (
     iter_valid_lines,
     sniff_kind,
 )
-from dualscope.store.inflate import Inflater
 from dualscope.store.schema import AUTHORSHIP_TYPE
 
 Warn = Callable[[str], None]
@@ -443,30 +442,21 @@ def ingest_paths(
     progress: Callable[[Path], None] | None = None,
     fmt: str | None = None,
     keep: KeepFilter | None = None,
-    inflater: Inflater | None = None,
 ) -> IngestReport:
     """Ingest every file under ``paths`` (each atomically) and return the totals.
 
     ``fmt`` (see :func:`input_format`) overrides content detection for every file. ``keep``
     stores in full only the works it marks (the others slim); ``None`` keeps every work.
-    ``inflater`` inflates gzip files ahead, each while the one before it is read
-    (:mod:`dualscope.store.inflate`).
     """
     fmt = input_format(fmt)
     report = IngestReport()
     named = {Path(p).resolve() for p in paths if Path(p).is_file()}
-    found = discover(paths)
-    for index, path in enumerate(found):
+    for path in discover(paths):
         if progress:
             progress(path)
-        if inflater is not None:
-            for upcoming in found[index : index + 2]:
-                inflater.prefetch(upcoming)
         try:
             report.files.append(
-                ingest_file(
-                    con, path, strict=strict, warn=warn, fmt=fmt, keep=keep, inflater=inflater
-                )
+                ingest_file(con, path, strict=strict, warn=warn, fmt=fmt, keep=keep)
             )
         except UnrecognisedInput:
             # A stray README.txt or notes.csv in a data folder: say so and go on. A file the
@@ -561,7 +551,6 @@ def ingest_file(
     fmt: str | None = None,
     keep: KeepFilter | None = None,
     force: bool = False,
-    inflater: Inflater | None = None,
 ) -> FileResult:
     """Load one file into ``works`` in one transaction; a file already loaded changes nothing
     (unless ``force``: read it again, e.g. to give slim rows their details).
@@ -569,26 +558,9 @@ def ingest_file(
     ``fmt`` (``openalex`` or an export format, see :func:`input_format`) overrides detection.
     ``keep``: see :func:`ingest_paths`. A file loaded before with another filter (another
     watchlist) is read again, so works the new watchlist could flag get their details.
-    ``inflater``: DuckDB reads its inflated copy of a gzip file, if it made one.
     """
     path = Path(path)
-    try:
-        return _ingest_file(con, path, strict, warn, input_format(fmt), keep, force, inflater)
-    finally:
-        if inflater is not None:
-            inflater.release(path)
-
-
-def _ingest_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    strict: bool,
-    warn: Warn | None,
-    fmt: str | None,
-    keep: KeepFilter | None,
-    force: bool,
-    inflater: Inflater | None,
-) -> FileResult:
+    fmt = input_format(fmt)
     try:
         digest = sha256_of(path)
     except OSError as exc:
@@ -602,8 +574,7 @@ def _ingest_file(
     try:
         kind, source = _classify(path, fmt)
         with tempfile.TemporaryDirectory(prefix="dualscope-ingest-") as tmp:
-            plain = inflater.plain(path) if inflater is not None and kind == "jsonl" else None
-            result = _load(con, path, kind, source, digest, skips, Path(tmp), keep, plain)
+            result = _load(con, path, kind, source, digest, skips, Path(tmp), keep)
         if seen and result.status == "loaded":
             result.status = "reread"  # counted when first read; see RECORD_FILE
     except OSError as exc:  # the store is unchanged: _load rolls back its transaction
@@ -691,12 +662,9 @@ def _load(
     skips: SkipLog,
     tmp: Path,
     keep: KeepFilter | None = None,
-    plain: str | None = None,
 ) -> FileResult:
-    """``plain``: an inflated copy of the gzip file ``path``, for the fast path to read."""
     if kind == "jsonl":
-        read_path = Path(plain) if plain is not None else path
-        result = _try_fast(con, path, read_path, kind, source, digest, skips, keep)
+        result = _try_fast(con, path, path, kind, source, digest, skips, keep)
         if result is not None:
             return result
         lines: Iterable[tuple[int, bytes]] = iter_valid_lines(path, skips)
