@@ -53,6 +53,10 @@ UNSUITABLE = "unsuitable"  # stage with one statement instead
 
 BATCH_ROWS = 20_000
 MAX_PENDING = 4  # batches read ahead while the filter loads
+# Measured on the 100,000-work bench, staging with the filter, seven runs each: 10 MB (the
+# default) 1.41 s best, 1.57 s median; 40 MB 1.30 s and 1.37 s; 80 MB or 300 MB no better
+# (a fuller buffer delays the first batch).
+STREAM_BUFFER = "40MB"
 TWINS_LIMIT = 500_000
 
 # At most $limit + 1 rows: one more than TWINS_LIMIT says the store has too many.
@@ -124,6 +128,9 @@ def stream_stage(con: duckdb.DuckDBPyConnection, read_path: Any, keep: KeepFilte
     if twins is None:
         return UNSUITABLE
     reading = con.cursor()  # the main connection stays free for the appends
+    # While the filter works on one batch, DuckDB goes on reading only until this much waits
+    # for Python (default 10 MB, a few thousand rows); 40 MB lets the two overlap more.
+    reading.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")
     try:
         reader = reading.sql(
             STAGE_SELECT, params={"path": str(read_path), "columns": READ_COLUMNS}
