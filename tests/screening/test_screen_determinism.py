@@ -16,7 +16,7 @@ from dualscope.screening.options import ScreenOptions
 from dualscope.screening.outputs import TABLES
 from dualscope.screening.run import screen
 
-from .conftest import BOLOGNA, NUDT_I, OXFORD, TUM, author, work
+from .conftest import BOLOGNA, NUDT_I, OXFORD, TUM, author, inst, work
 
 TIMES = ("generated_at", "ingested_at")
 
@@ -79,3 +79,38 @@ def test_two_runs_in_any_input_order_write_identical_tables(tmp_path, components
     # one id, two spellings: the smallest name is shown, on every run
     assert any(line.startswith("K. Berg,") for line in researchers)
     assert not any(line.startswith("Karl Berg,") for line in researchers)
+
+
+def _variant_corpus(order: list[int]) -> list[dict[str, Any]]:
+    """One institution id and name in two variants: placed in the US by one work's record and
+    in China by the other's (OpenAlex data drift). Only the name can match."""
+    variants = [
+        inst(9000000301, "Institute of Defense Technology Research", country)
+        for country in ("US", "CN")
+    ]
+    works = [
+        work(n, [author("Li Wei", ["Changsha"], [variant]), author("Mario Rossi", ["Bologna"],
+             [BOLOGNA], author_id="A2")])
+        for n, variant in enumerate(variants, start=1)
+    ]  # fmt: skip
+    return [works[i] for i in order]
+
+
+def test_an_institution_recorded_two_ways_is_resolved_the_same_in_any_order(
+    tmp_path: Path, components: Any
+) -> None:
+    """The variant OpenAlex places in China or nowhere is the one whose name is read, whichever
+    comes first (it was the first one DuckDB happened to return)."""
+    outputs = []
+    for name, order in (("ab", [0, 1]), ("ba", [1, 0])):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(
+            "".join(json.dumps(w) + "\n" for w in _variant_corpus(order)), encoding="utf-8"
+        )
+        out = tmp_path / f"{name}_out"
+        screen(tmp_path / f"{name}.duckdb", out, ScreenOptions(), files=[path],
+               components=components)  # fmt: skip
+        outputs.append((out / "works.csv").read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    flagged = outputs[0].splitlines()[1:]
+    assert len(flagged) == 2, outputs[0]

@@ -131,10 +131,20 @@ WHERE coalesce(doi, work_id) IN (SELECT gkey FROM g)
 """
 
 # Each distinct institution, resolved once by its identifiers (and its name as a fallback).
+# In a fixed order: the resolver reads one variant of an institution recorded two ways (same
+# id, ROR and name; another country or lineage, as OpenAlex's records drift), the first. The
+# variant placed in China or nowhere comes first, as only its name is read, then the one with
+# the longest lineage (the most ids); any other order let DuckDB's hash table choose.
 DISTINCT_INSTITUTIONS = """
-SELECT DISTINCT i.id, i.ror, i.display_name, upper(i.country_code) AS country_code,
-       list_sort(coalesce(i.lineage, [])) AS lineage
-FROM (SELECT unnest(institutions) AS i FROM _screen_cand)
+SELECT id, ror, display_name, country_code, lineage
+FROM (
+    SELECT DISTINCT i.id, i.ror, i.display_name, upper(i.country_code) AS country_code,
+           list_sort(coalesce(i.lineage, [])) AS lineage
+    FROM (SELECT unnest(institutions) AS i FROM _screen_cand)
+)
+ORDER BY id NULLS FIRST, ror NULLS FIRST, display_name NULLS FIRST,
+         coalesce(country_code, '') IN ('', 'CN') DESC, len(lineage) DESC,
+         lineage::VARCHAR, country_code NULLS FIRST
 """
 
 # Matcher verdicts (registered from Python as _res_raw, _res_inst, _raw_country) joined back to
