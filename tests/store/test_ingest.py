@@ -210,6 +210,36 @@ def test_folders_are_expanded_and_an_empty_folder_is_an_error(tmp_path, factory)
         discover([tmp_path / "missing.jsonl"])
 
 
+def test_other_entities_of_a_whole_snapshot_are_not_read_as_works(tmp_path, factory):
+    """Pointing at the whole snapshot instead of data/works: the authors' and institutions'
+    part files look like works files; they are reported and skipped, never counted as works."""
+    data = tmp_path / "openalex-snapshot" / "data"
+    parts = {}
+    for entity, record in (
+        ("works", factory.work(1)),
+        ("authors", {"id": "https://openalex.org/A5023888391", "display_name": "Jane Roe"}),
+        ("institutions", {"id": "https://openalex.org/I4210", "display_name": "NUDT"}),
+    ):
+        folder = data / entity / "updated_date=2024-01-01"
+        folder.mkdir(parents=True)
+        parts[entity] = factory.write_jsonl(folder / "part_000.gz", [record], gz=True)
+    warnings: list[str] = []
+    con = open_store(tmp_path / "s.duckdb")
+    report = ingest_paths(con, [data], warn=warnings.append)
+    assert sorted((f.path.parent.parent.name, f.status) for f in report.files) == [
+        ("authors", "unrecognised"),
+        ("institutions", "unrecognised"),
+        ("works", "loaded"),
+    ]
+    assert sorted(warnings) == [
+        f"{parts['authors']}: OpenAlex authors, not works; skipped",
+        f"{parts['institutions']}: OpenAlex institutions, not works; skipped",
+    ]
+    assert con.execute("SELECT count(*) FROM works").fetchone() == (1,)
+    with pytest.raises(InputError, match=r"OpenAlex authors records, not works.*data/works"):
+        ingest_paths(con, [parts["authors"]])  # named explicitly: an error
+
+
 def test_a_failure_mid_file_leaves_the_store_unchanged(tmp_path, tmp_db, factory, monkeypatch):
     good = factory.write_jsonl(tmp_path / "a.jsonl", [factory.work(1)])
     con = open_store(tmp_db)

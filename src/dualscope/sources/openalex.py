@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,8 +76,30 @@ def open_binary(path: Path) -> BinaryIO:
     return open(path, "rb")
 
 
+# The other entities of an OpenAlex snapshot (data/authors/, data/institutions/, ...), by the
+# letter of their ids: their part_*.gz files look like works files but hold no works.
+OTHER_ENTITIES = {
+    "A": "authors",
+    "C": "concepts",
+    "F": "funders",
+    "I": "institutions",
+    "P": "publishers",
+    "S": "sources",
+    "T": "topics",
+}
+_ENTITY_ID = re.compile(r"^\s*https?://openalex\.org/([A-Za-z])\d+\s*$")
+
+
+def other_entity(record: Any) -> str | None:
+    """The OpenAlex entity type (``authors``, ...) ``record`` is, when it is not a work."""
+    work_id = record.get("id") if isinstance(record, dict) else None
+    match = _ENTITY_ID.match(work_id) if isinstance(work_id, str) else None
+    return OTHER_ENTITIES.get(match.group(1).upper()) if match else None
+
+
 def sniff_kind(path: Path) -> str:
-    """``jsonl``, ``json_document`` (API page / array) or ``other`` (an export?), by content."""
+    """``jsonl``, ``json_document`` (API page / array) or ``other`` (an export?), by content;
+    ``openalex:ENTITY`` for JSON Lines of another OpenAlex entity (``openalex:authors``)."""
     try:
         with open_binary(path) as handle:
             head = handle.read(65536)
@@ -103,7 +126,8 @@ def sniff_kind(path: Path) -> str:
         )
     if isinstance(obj, dict) and "results" in obj and "id" not in obj:
         return "json_document"
-    return "jsonl"
+    entity = other_entity(obj)
+    return f"openalex:{entity}" if entity else "jsonl"
 
 
 def _looks_like_openalex_name(path: Path) -> bool:

@@ -328,7 +328,18 @@ def _covers(kept: str | None, keep: KeepFilter | None) -> bool:
 
 
 class UnrecognisedInput(InputError):
-    """A file that is none of the formats dualscope reads."""
+    """A file that is none of the formats dualscope reads; ``reason`` in a few words."""
+
+    def __init__(
+        self,
+        path: Path,
+        message: str,
+        *,
+        reason: str = "not a recognised input",
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(path, message, hint=hint)
+        self.reason = reason
 
 
 @dataclass
@@ -458,13 +469,13 @@ def ingest_paths(
             report.files.append(
                 ingest_file(con, path, strict=strict, warn=warn, fmt=fmt, keep=keep)
             )
-        except UnrecognisedInput:
+        except UnrecognisedInput as exc:
             # A stray README.txt or notes.csv in a data folder: say so and go on. A file the
             # user named, or any file under --strict, stops the run.
             if strict or path.resolve() in named:
                 raise
             if warn:
-                warn(f"{path}: not a recognised input; skipped")
+                warn(f"{path}: {exc.reason}; skipped")
             report.files.append(FileResult(path, kind="", status="unrecognised"))
     if keep is not None:
         _reread_slim_siblings(con, report, keep=keep, strict=strict, warn=warn)
@@ -625,6 +636,14 @@ def _classify(path: Path, fmt: str | None = None) -> tuple[str, str]:
     if fmt is not None and fmt != OPENALEX_FORMAT:
         return fmt, fmt
     kind = sniff_kind(path)
+    if kind.startswith("openalex:"):
+        entity = kind.split(":", 1)[1]
+        raise UnrecognisedInput(
+            path,
+            f"OpenAlex {entity} records, not works",
+            reason=f"OpenAlex {entity}, not works",
+            hint="give the snapshot's data/works folder, not the whole snapshot",
+        )
     if kind == "jsonl":
         return "jsonl", "openalex"
     if kind == "json_document":
