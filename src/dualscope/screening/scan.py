@@ -42,8 +42,10 @@ WITH a AS (
            au.author.display_name AS author_name,
            au.author.orcid AS orcid,
            coalesce(au.institutions, []) AS institutions,
-           list_transform(coalesce(au.institutions, []), lambda i: upper(i.country_code))
-               AS inst_countries,
+           -- an empty country code places the institution nowhere, as a missing one does
+           -- (as the resolver and the ingest filter read it)
+           list_transform(coalesce(au.institutions, []),
+                          lambda i: nullif(upper(i.country_code), '')) AS inst_countries,
            list_transform(coalesce(au.countries, []), lambda c: upper(c)) AS countries,
            list_filter(coalesce(au.raw_affiliation_strings, []), lambda s: trim(s) <> '') AS raw,
            len(coalesce(au.raw_affiliation_strings, [])) > 0 AS _has_raw
