@@ -155,8 +155,9 @@ PARTNERS_TABLE = tables.Table(
     "focus-country authors per work",
 )
 
+# as countries.csv counts them: "" (no affiliation text at all) names no institution
 DISTINCT_INSTITUTIONS = """
-SELECT count(DISTINCT coalesce(institution_id, institution_name)) FROM screen_partners
+SELECT count(DISTINCT coalesce(institution_id, nullif(institution_name, ''))) FROM screen_partners
 """
 
 

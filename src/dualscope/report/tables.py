@@ -23,12 +23,13 @@ ORDER BY year DESC NULLS LAST, work_id
 """
 
 # A work counts once per country; researchers are distinct focus-country authors (author id,
-# else normalised name); institutions distinct partner institutions (id, else name).
+# else normalised name); institutions distinct partner institutions (id, else name; a partner
+# known only from authorships.countries, with no affiliation text, names none: "").
 COUNTRIES = """
 SELECT country_code AS country,
        count(DISTINCT work_id) AS works,
        count(DISTINCT coalesce(author_id, lower(trim(author_name)))) AS researchers,
-       count(DISTINCT coalesce(institution_id, institution_name)) AS institutions
+       count(DISTINCT coalesce(institution_id, nullif(institution_name, ''))) AS institutions
 FROM screen_partners
 GROUP BY country_code
 ORDER BY works DESC, country
