@@ -75,6 +75,9 @@ SELECT min(author_name) AS name, author_id, min(orcid) AS orcid,
        END AS country,
        count(DISTINCT work_id) AS works
 FROM screen_partners
+-- an author with neither id nor name (e.g. the Dimensions reader's "unattributed" row) is no
+-- researcher, as countries.csv counts them: not one row merging every such author
+WHERE author_id IS NOT NULL OR author_name IS NOT NULL
 GROUP BY author_id, CASE WHEN author_id IS NULL THEN lower(trim(author_name)) END
 ORDER BY works DESC, name, author_id NULLS LAST, orcid NULLS LAST, institution, country
 """
