@@ -146,12 +146,16 @@ def _records(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[dict[
     return list(map(dict, map(zip, repeat(header), rows)))
 
 
-# Focus-country authors per work, for the evidence section.
+# Focus-country authors per work, for the evidence section; fully ordered, as works.csv's
+# evidence line (scan.FLAGGED_PARTNERS): DuckDB's sort is not stable, ties would move.
 PARTNERS_TABLE = tables.Table(
     "partners",
     """SELECT work_id, author_index, author_name, author_id, orcid, institution_name,
               country_code, basis
-       FROM screen_partners ORDER BY work_id, author_index""",
+       FROM screen_partners
+       ORDER BY work_id, author_index, country_code, institution_name, basis,
+                institution_id NULLS LAST, author_id NULLS LAST, author_name NULLS LAST,
+                orcid NULLS LAST""",
     "focus-country authors per work",
 )
 

@@ -91,11 +91,13 @@ GROUP BY a.area_id
 ORDER BY works DESC, area
 """
 
+# fully ordered, as works.csv's evidence line (scan.FLAGGED_HITS): DuckDB's sort is not stable
 EVIDENCE = """
 SELECT work_id, author_index, author_name, author_id, affiliation, entity_id, entity_name,
        category, rule, score, explanation
 FROM screen_matches
-ORDER BY work_id, author_index, entity_id
+ORDER BY work_id, author_index, entity_id, affiliation, rule, score, explanation, category,
+         entity_name, author_id NULLS LAST, author_name NULLS LAST
 """
 
 
