@@ -129,7 +129,7 @@ def work_partners(cur: duckdb.DuckDBPyConnection, work_id: str) -> list[dict[str
 
 def entity_summary(cur: duckdb.DuckDBPyConnection, entity_id: str) -> dict[str, Any] | None:
     cur.execute(
-        """SELECT entity_id, any_value(entity_name) AS entity_name, any_value(category) AS category,
+        """SELECT entity_id, min(entity_name) AS entity_name, min(category) AS category,
                   count(DISTINCT work_id) AS works, list_sort(list_distinct(list(rule))) AS rules
            FROM screen_matches WHERE entity_id = ? GROUP BY entity_id""",
         [entity_id],
@@ -169,7 +169,7 @@ def institutions_like(
 ) -> list[dict[str, Any]]:
     """Focus-country institutions whose name contains ``text`` (case-insensitive)."""
     cur.execute(
-        """SELECT institution_name, any_value(country_code) AS country_code,
+        """SELECT institution_name, min(country_code) AS country_code,
                   count(DISTINCT work_id) AS works
            FROM screen_partners WHERE institution_name ILIKE ? ESCAPE '\\'
            GROUP BY institution_name ORDER BY works DESC, institution_name LIMIT ?""",
