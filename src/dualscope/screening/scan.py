@@ -34,8 +34,6 @@ WITH a AS (
            unnest(authorships) AS au,
            generate_subscripts(authorships, 1) AS author_index
     FROM works
-    WHERE ($since IS NULL OR publication_year >= $since)
-      AND ($until IS NULL OR publication_year <= $until)
 ), p AS (
     SELECT work_id, doi, year, author_index,
            au.author.id AS author_id,
@@ -61,9 +59,14 @@ WITH a AS (
     FROM p
 ), keep AS (
     -- by DOI group (the same paper from two sources): one record may hold the watchlist
-    -- author and the other the partner; FLAGGED decides on the group's union
+    -- author and the other the partner; FLAGGED decides on the group's union. The years
+    -- too: a paper's year is that of the record it is reported under (FLAGGED: an OpenAlex
+    -- W-id first), so its records are kept or left together
     SELECT coalesce(doi, work_id) AS gkey FROM q GROUP BY 1
     HAVING bool_or(_focus_signal) AND bool_or(_cn_signal)
+       AND ($since IS NULL AND $until IS NULL
+            OR first(year ORDER BY NOT regexp_matches(work_id, '^W\\d+$'), work_id)
+               BETWEEN coalesce($since, -1) AND coalesce($until, 100000))
 )
 SELECT q.* EXCLUDE (_has_raw, _focus_signal, _cn_signal),
        CASE WHEN list_contains(inst_countries, 'CN') OR list_contains(countries, 'CN')
