@@ -47,7 +47,8 @@ REFERENCE = """\
 <th class="num">Score</th><th>Why</th></tr></thead>
     <tbody>
     {% for m in w.matches %}
-      <tr><td>{{ m.author_name }}</td><td>{{ m.affiliation }}</td><td>{{ m.entity_name }} \
+      <tr><td>{{ m.author_name or "(no name)" }}</td><td>{{ m.affiliation }}</td>\
+<td>{{ m.entity_name }} \
 <span class="muted">({{ m.category }})</span></td>
           <td class="mono">{{ m.rule }}</td><td class="num">\
 {{ "%.2f"|format(m.score) if m.score is not none else "" }}</td><td>{{ m.explanation }}</td></tr>
@@ -57,7 +58,8 @@ REFERENCE = """\
   {% endif %}
   {% if w.partners %}
   <div class="muted">Focus-country authors:
-    {% for p in w.partners %}{{ p.author_name }} ({{ p.institution_name }}, {{ p.country_code }}, \
+    {% for p in w.partners %}{{ p.author_name or "(no name)" }} \
+({{ p.institution_name or "(no institution named)" }}, {{ p.country_code }}, \
 by {{ p.basis }}){% if not loop.last %}; {% endif %}{% endfor %}
   </div>
   {% endif %}

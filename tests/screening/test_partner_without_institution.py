@@ -38,5 +38,5 @@ def test_a_partner_without_institution_or_text_names_no_institution(tmp_path, co
         ("IT", "1", "0")
     ]
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "Anna (, IT, by authorships.countries)" in report  # as before: no name to show
+    assert "Anna ((no institution named), IT, by authorships.countries)" in report
     assert '<div class="figure"><b>0</b>focus-country institutions</div>' in report

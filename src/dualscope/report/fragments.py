@@ -19,6 +19,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from dualscope.report.data import WorkView
+from dualscope.report.tables import NO_INSTITUTION, NO_NAME
 
 _MATCHES_HEAD = (
     "  <table>\n"
@@ -86,9 +87,10 @@ def _blocks(works: list[WorkView], link: str | None) -> str:
             f'          <td class="mono">{rule}</td><td class="num">{score}</td>'
             f"<td>{explanation}</td></tr>\n"
             for author, affiliation, entity, category, rule, score, explanation in zip(
+                _column([m["author_name"] or NO_NAME for m in matches]),
                 *(
                     _column([m[key] for m in matches])
-                    for key in ("author_name", "affiliation", "entity_name", "category", "rule")
+                    for key in ("affiliation", "entity_name", "category", "rule")
                 ),
                 _column(scores),
                 _column([m["explanation"] for m in matches]),
@@ -100,10 +102,9 @@ def _blocks(works: list[WorkView], link: str | None) -> str:
         [
             f"{author} ({institution}, {country}, by {basis})"
             for author, institution, country, basis in zip(
-                *(
-                    _column([p[key] for p in partners])
-                    for key in ("author_name", "institution_name", "country_code", "basis")
-                ),
+                _column([p["author_name"] or NO_NAME for p in partners]),
+                _column([p["institution_name"] or NO_INSTITUTION for p in partners]),
+                *(_column([p[key] for p in partners]) for key in ("country_code", "basis")),
                 strict=True,
             )
         ]

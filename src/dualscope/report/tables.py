@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 import duckdb
 
+# What the evidence (works.csv, report.html) says for an author without a name, and for a
+# partner whose record names no institution (known only from authorships.countries).
+NO_NAME = "(no name)"
+NO_INSTITUTION = "(no institution named)"
+
 WORKS = """
 SELECT work_id, doi, title, year, entities, categories, partner_countries,
        partner_institutions, areas, evidence

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
+from dualscope.report.tables import NO_INSTITUTION, NO_NAME
 from dualscope.screening import scan
 from dualscope.screening.options import ScreenOptions
 from dualscope.screening.outputs import gc_paused
@@ -90,14 +91,15 @@ class FlaggedWork:
     def evidence(self) -> str:
         """Which author and affiliation matched what entity, by which rule; then the partners."""
         parts = [
-            f"author {m['author_index']} {m['author_name'] or '(no name)'}: "
+            f"author {m['author_index']} {m['author_name'] or NO_NAME}: "
             f"'{m['affiliation']}' -> {m['entity_name']} [{m['category']}] by {m['rule']}"
             f" ({m['explanation']})"
             for m in self.matches
         ]
         parts += [
-            f"author {p['author_index']} {p['author_name'] or '(no name)'}: "
-            f"partner {p['institution_name']} ({p['country_code']}, from {p['basis']})"
+            f"author {p['author_index']} {p['author_name'] or NO_NAME}: "
+            f"partner {p['institution_name'] or NO_INSTITUTION} ({p['country_code']}, "
+            f"from {p['basis']})"
             for p in self.partners
         ]
         return " | ".join(parts)
