@@ -87,6 +87,9 @@ def main() -> None:
         _fail(f"{where}{exc.strerror or exc} (check the path and its permissions)")
 
 
+GIL_SWITCH_SECONDS = 0.001
+
+
 def run() -> NoReturn:
     """The ``dualscope`` console script: :func:`main`, then leave without the interpreter's
     teardown.
@@ -98,6 +101,11 @@ def run() -> NoReturn:
     pools are joined; only the standard streams and logging are flushed here. An unexpected
     exception is left to the interpreter, so its traceback prints as usual.
     """
+    # The main thread mostly waits in C (DuckDB, hashing) while a thread loads the watchlist in
+    # Python; taking the GIL back can wait a whole switch interval. 1 ms instead of 5: three
+    # sets of 10-12 alternating screenings of the 100,000-work bench, medians 0.06-0.29 s
+    # faster and 0.14-0.34 s less CPU.
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     try:
         main()
         code = 0
