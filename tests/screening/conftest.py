@@ -6,6 +6,7 @@ matcher is exercised end-to-end on the synthetic sample in test_screen_sample.py
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 
 from dualscope.matching.types import Evidence, Match
+from dualscope.screening.options import ScreenOptions
+from dualscope.screening.run import screen
 
 OA = "https://openalex.org/"
 
@@ -226,3 +229,23 @@ def corpus_file(tmp_path: Path) -> Path:
     path = tmp_path / "works.jsonl"
     path.write_text("".join(json.dumps(w) + "\n" for w in corpus()), encoding="utf-8")
     return path
+
+
+NUDT_AUTHOR = author("Li Wei", ["NUDT, Changsha"], [NUDT_I], author_id="A1")
+
+
+def screen_tables(
+    folder: Path, works: list[dict[str, Any]], components: Any
+) -> dict[str, list[dict[str, str]]]:
+    """Screen ``works`` with the default options in ``folder`` (its ``out/`` holds the files);
+    the works, countries, researchers and institutions tables as rows."""
+    folder.mkdir(exist_ok=True)
+    path = folder / "works.jsonl"
+    path.write_text("".join(json.dumps(w) + "\n" for w in works), encoding="utf-8")
+    out = folder / "out"
+    screen(folder / "s.duckdb", out, ScreenOptions(), files=[path], components=components)
+    tables = {}
+    for name in ("works", "countries", "researchers", "institutions"):
+        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            tables[name] = list(csv.DictReader(handle))
+    return tables

@@ -4,31 +4,11 @@ filter already do."""
 
 from __future__ import annotations
 
-import csv
-import json
-from pathlib import Path
 from typing import Any
 
-from dualscope.screening.options import ScreenOptions
-from dualscope.screening.run import screen
+from .conftest import BOLOGNA, NUDT_AUTHOR, author, screen_tables, work
 
-from .conftest import BOLOGNA, NUDT_I, author, work
-
-NUDT_AUTHOR = author("Li Wei", ["NUDT, Changsha"], [NUDT_I], author_id="A1")
 BOLOGNA_RAW = "Dipartimento di Fisica, Universita di Bologna, Bologna, Italy"
-
-
-def _screen(tmp_path: Path, works: list[dict[str, Any]], components: Any) -> dict[str, list]:
-    tmp_path.mkdir(exist_ok=True)
-    path = tmp_path / "works.jsonl"
-    path.write_text("".join(json.dumps(w) + "\n" for w in works), encoding="utf-8")
-    out = tmp_path / "out"
-    screen(tmp_path / "s.duckdb", out, ScreenOptions(), files=[path], components=components)
-    tables = {}
-    for name in ("works", "countries", "researchers", "institutions"):
-        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            tables[name] = list(csv.DictReader(handle))
-    return tables
 
 
 def _institution_without_country(code: str | None) -> dict[str, Any]:
@@ -40,7 +20,7 @@ def test_an_empty_country_code_is_no_country_like_a_missing_one(tmp_path, compon
     # Italian partner known from the raw string is lost and the work is not flagged
     for code in (None, ""):
         partner = author("Anna", [BOLOGNA_RAW], [_institution_without_country(code)], [], "A9")
-        tables = _screen(
+        tables = screen_tables(
             tmp_path / ("null" if code is None else "empty"),
             [work(1, [NUDT_AUTHOR, partner])],
             components,

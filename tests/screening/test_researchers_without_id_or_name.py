@@ -4,31 +4,9 @@ researchers of ``countries.csv`` agree."""
 
 from __future__ import annotations
 
-import csv
-import json
-from pathlib import Path
-from typing import Any
+from .conftest import BOLOGNA, NUDT_AUTHOR, author, screen_tables, work
 
-from dualscope.screening.options import ScreenOptions
-from dualscope.screening.run import screen
-
-from .conftest import BOLOGNA, NUDT_I, author, work
-
-NUDT_AUTHOR = author("Li Wei", ["NUDT, Changsha"], [NUDT_I], author_id="A1")
 BOLOGNA_RAW = "Dipartimento di Fisica, Universita di Bologna, Bologna, Italy"
-
-
-def _screen(tmp_path: Path, works: list[dict[str, Any]], components: Any) -> dict[str, list]:
-    tmp_path.mkdir(exist_ok=True)
-    path = tmp_path / "works.jsonl"
-    path.write_text("".join(json.dumps(w) + "\n" for w in works), encoding="utf-8")
-    out = tmp_path / "out"
-    screen(tmp_path / "s.duckdb", out, ScreenOptions(), files=[path], components=components)
-    tables = {}
-    for name in ("works", "countries", "researchers", "institutions"):
-        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            tables[name] = list(csv.DictReader(handle))
-    return tables
 
 
 def test_researchers_table_and_country_counts_agree_on_an_author_without_id_or_name(
@@ -42,7 +20,7 @@ def test_researchers_table_and_country_counts_agree_on_an_author_without_id_or_n
     }
     named = author("Mario Rossi", ["Univ Bologna"], [BOLOGNA], author_id="A2")
     works = [work(1, [NUDT_AUTHOR, unattributed]), work(2, [NUDT_AUTHOR, unattributed, named])]
-    tables = _screen(tmp_path, works, components)
+    tables = screen_tables(tmp_path, works, components)
     (italy,) = tables["countries"]
     assert italy["works"] == "2"
     listed = [r for r in tables["researchers"] if "IT" in r["country"].split("; ")]
