@@ -27,7 +27,11 @@ distinct raw string and each distinct institution (resolved once in Python,
 
 from __future__ import annotations
 
-CANDIDATE_SCAN = """
+# The record a DOI group (one paper) is reported under: its OpenAlex W-id when it has one, then
+# the smallest id. FLAGGED picks it; the year filter of CANDIDATE_SCAN reads its year.
+REPORTED_FIRST = "NOT regexp_matches({id}, '^W\\d+$'), {id}"
+
+CANDIDATE_SCAN = f"""
 CREATE OR REPLACE TEMP TABLE _screen_cand AS
 WITH a AS (
     SELECT work_id, doi, publication_year AS year,
@@ -65,14 +69,14 @@ WITH a AS (
     SELECT coalesce(doi, work_id) AS gkey FROM q GROUP BY 1
     HAVING bool_or(_focus_signal) AND bool_or(_cn_signal)
        AND ($since IS NULL AND $until IS NULL
-            OR first(year ORDER BY NOT regexp_matches(work_id, '^W\\d+$'), work_id)
+            OR first(year ORDER BY {REPORTED_FIRST.format(id="work_id")})
                BETWEEN coalesce($since, -1) AND coalesce($until, 100000))
 )
 SELECT q.* EXCLUDE (_has_raw, _focus_signal, _cn_signal),
        CASE WHEN list_contains(inst_countries, 'CN') OR list_contains(countries, 'CN')
             THEN 'CN' END AS country_hint
 FROM q SEMI JOIN keep ON coalesce(q.doi, q.work_id) = keep.gkey
-"""
+"""  # noqa: S608 (only module constants are interpolated)
 
 WORKS_IN_RANGE = """
 SELECT count(*) FROM works
@@ -218,7 +222,7 @@ UNION ALL SELECT * FROM by_raw
 # Works sharing a DOI are one publication (e.g. the same paper from OpenAlex and Web of
 # Science): a group is flagged when, together, its records have a watchlist hit and a partner.
 # Each flagged group is reported under one work id (an OpenAlex W-id when there is one).
-FLAGGED = """
+FLAGGED = f"""
 CREATE OR REPLACE TEMP TABLE _screen_flagged AS
 WITH w AS (
     SELECT DISTINCT work_id, coalesce(doi, work_id) AS gkey FROM _screen_cand
@@ -230,10 +234,10 @@ WITH w AS (
     WHERE work_id IN (SELECT work_id FROM _screen_partners)
 )
 SELECT w.work_id AS member_id, w.gkey,
-       first(w.work_id ORDER BY NOT regexp_matches(w.work_id, '^W\\d+$'), w.work_id)
+       first(w.work_id ORDER BY {REPORTED_FIRST.format(id="w.work_id")})
            OVER (PARTITION BY w.gkey) AS work_id
 FROM w JOIN groups USING (gkey)
-"""
+"""  # noqa: S608 (only module constants are interpolated)
 
 FLAGGED_WORKS = """
 SELECT f.work_id, w.doi, w.title, w.publication_year, w.abstract_inverted_index, w.keywords,
