@@ -27,7 +27,7 @@ from dualscope.errors import DualscopeError
 from dualscope.fsutil import atomic_dir, atomic_file
 from dualscope.report import tables
 from dualscope.report.html import report_template, write_report
-from dualscope.store.arrow import query_arrow
+from dualscope.store.arrow import query_columns
 
 # The queries live in dualscope.report.tables, with the report's other queries.
 WORKS_CSV = tables.WORKS
@@ -78,9 +78,8 @@ def gc_paused() -> Iterator[None]:
 def query_rows(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The header and rows of ``sql``, read through Arrow a column at a time (the same values
     as ``fetchall``, which converts row by row, at about half the cost for the larger tables)."""
-    table = query_arrow(con, sql).to_arrow_table()
-    columns = [column.to_pylist() for column in table.columns]
-    return table.column_names, list(zip(*columns, strict=True)) if columns else []
+    header, columns = query_columns(con, sql)
+    return header, list(zip(*columns, strict=True)) if columns else []
 
 
 def write_outputs(

@@ -34,7 +34,7 @@ from dualscope.screening.resolve import (
     resolve,
     resolve_countries,
 )
-from dualscope.store.arrow import query_arrow
+from dualscope.store.arrow import query_columns
 
 
 class AreaHitLike(Protocol):
@@ -167,13 +167,9 @@ def run_screening(
 
 
 def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[Any]]:
-    """The columns of ``sql`` as Python lists, by name (read through Arrow: converting a
-    column at a time costs about half of DuckDB's row-by-row ``fetchall``)."""
-    table = query_arrow(con, sql).to_arrow_table()
-    return {
-        name: column.to_pylist()
-        for name, column in zip(table.column_names, table.columns, strict=True)
-    }
+    """The columns of ``sql`` as Python lists, by name."""
+    names, columns = query_columns(con, sql)
+    return dict(zip(names, columns, strict=True))
 
 
 def _by_work(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[dict[str, Any]]]:

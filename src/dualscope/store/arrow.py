@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pyarrow as pa
 
@@ -24,3 +26,10 @@ def query_arrow(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRela
     """
     con.execute("SELECT 1").fetchall()
     return con.sql(sql)
+
+
+def query_columns(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[list[Any]]]:
+    """The column names of ``sql`` and each column as a Python list: the values ``fetchall``
+    gives, read through Arrow a column at a time (about half the cost of row by row)."""
+    table = query_arrow(con, sql).to_arrow_table()
+    return table.column_names, [column.to_pylist() for column in table.columns]
